@@ -1,0 +1,269 @@
+//! The `Gateway` type: typed wrappers, `execute_operation` and dispatch; plus the module-level
+//! free functions that use the process-wide gateway.
+
+use super::naming::{default_fn_ident, param_ident, type_ident, wrapper_ident};
+use super::types::{
+    Paths, field_is_option, is_string, needs_lifetime, rust_type, wrapper_arg_type,
+};
+use crate::model::{Model, Operation, Param, Priority, Type, Visibility};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The `Gateway` struct and its impl.
+pub fn gateway(model: &Model) -> TokenStream {
+    let manifest = &model.manifest;
+    let type_doc = super::doc(&format!(
+        "The gateway of `{manifest}`: a typed method per operation, and `execute_operation` for \
+         calls by name with JSON parameters. Interface state is created on first use."
+    ));
+    let wrappers = model.operations().map(wrapper_method);
+    let arms = model.operations().map(dispatch_arm);
+    quote! {
+        #type_doc
+        #[derive(Debug)]
+        pub struct Gateway {
+            runtime: ::gateway_runtime::Runtime,
+        }
+
+        impl Default for Gateway {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Gateway {
+            /// A gateway with a runtime of its own.
+            pub fn new() -> Self {
+                Self::with_runtime(::gateway_runtime::Runtime::new(&REGISTRY))
+            }
+
+            /// A gateway over `runtime`, which must serve this module's [`REGISTRY`].
+            pub fn with_runtime(runtime: ::gateway_runtime::Runtime) -> Self {
+                Self { runtime }
+            }
+
+            /// The process-wide gateway that this module's free functions use.
+            pub fn global() -> &'static Gateway {
+                static GLOBAL: ::std::sync::OnceLock<Gateway> = ::std::sync::OnceLock::new();
+                GLOBAL.get_or_init(Gateway::new)
+            }
+
+            /// The runtime: interface state and registry.
+            pub fn runtime(&self) -> &::gateway_runtime::Runtime {
+                &self.runtime
+            }
+
+            /// Runs `interface.operation` with JSON parameters and returns its JSON result
+            /// (the dynamic path). Unknown names, invalid parameters, failures and panics
+            /// come back as a [`GatewayError`].
+            pub async fn execute_operation(
+                &self,
+                interface: &str,
+                operation: &str,
+                params: Value,
+            ) -> Result<Value, GatewayError> {
+                let id = resolve(interface, operation)?;
+                self.dispatch(id, params).await
+            }
+
+            /// Runs a resolved operation with JSON parameters.
+            pub async fn dispatch(&self, id: OperationId, params: Value) -> Result<Value, GatewayError> {
+                let op = id.descriptor();
+                match id {
+                    #(#arms)*
+                }
+            }
+
+            #(#wrappers)*
+        }
+    }
+}
+
+/// Free functions calling the process-wide gateway.
+pub fn free_functions(model: &Model) -> TokenStream {
+    let functions = model.operations().map(|op| {
+        let name = wrapper_ident(op);
+        let args = op.params.iter().map(|p| {
+            let name = param_ident(p);
+            let ty = wrapper_arg_type(p);
+            quote!(#name: #ty)
+        });
+        let names = op.params.iter().map(param_ident);
+        let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
+        let output = rust_type(&op.returns, Paths::Generated);
+        let doc = super::doc(&format!(
+            "[`Gateway::{}`] on the process-wide gateway.",
+            op.wrapper
+        ));
+        if op.is_async {
+            quote! {
+                #doc
+                pub async fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
+                    Gateway::global().#name(#(#names),*).await
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
+                    Gateway::global().#name(#(#names),*)
+                }
+            }
+        }
+    });
+    quote! {
+        /// [`Gateway::execute_operation`] on the process-wide gateway.
+        pub async fn execute_operation(interface: &str, operation: &str, params: Value) -> Result<Value, GatewayError> {
+            Gateway::global().execute_operation(interface, operation, params).await
+        }
+
+        #(#functions)*
+    }
+}
+
+fn wrapper_method(op: &Operation) -> TokenStream {
+    let name = wrapper_ident(op);
+    let id = type_ident(op);
+    let doc = super::doc(&wrapper_doc(op));
+    let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
+    let args = op.params.iter().map(|p| {
+        let name = param_ident(p);
+        let ty = wrapper_arg_type(p);
+        quote!(#name: #ty)
+    });
+    let fields = op.params.iter().map(|p| field_init(op, p));
+    let output = rust_type(&op.returns, Paths::Generated);
+    if op.is_async {
+        quote! {
+            #doc
+            pub async fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
+                let params = params::#id { #(#fields),* };
+                let call = self.runtime.enter(OperationId::#id.descriptor())?;
+                call.run_async(|state| <Core as ops::#id>::call(state, params)).await
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
+                let params = params::#id { #(#fields),* };
+                let op = OperationId::#id.descriptor();
+                self.runtime.invoke(op, |state| <Core as ops::#id>::call(state, params))
+            }
+        }
+    }
+}
+
+/// How a wrapper argument becomes its parameter-struct field.
+fn field_init(op: &Operation, param: &Param) -> TokenStream {
+    let name = param_ident(param);
+    let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
+    if !takes_option {
+        return if is_string(param) || param.ty == Type::Any {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        };
+    }
+    let value = if is_string(param) {
+        quote!(#name.map(Cow::Borrowed))
+    } else {
+        quote!(#name)
+    };
+    if param.default.is_none() {
+        return if is_string(param) {
+            quote!(#name: #value)
+        } else {
+            quote!(#name)
+        };
+    }
+    let default = default_fn_ident(op, param);
+    if field_is_option(param) {
+        quote!(#name: #value.or_else(params::defaults::#default))
+    } else {
+        quote!(#name: #value.unwrap_or_else(params::defaults::#default))
+    }
+}
+
+fn dispatch_arm(op: &Operation) -> TokenStream {
+    let id = type_ident(op);
+    if op.is_async {
+        quote! {
+            OperationId::#id => {
+                let params = decode_params(op, params)?;
+                let call = self.runtime.enter(op)?;
+                let result = call.run_async(|state| <Core as ops::#id>::call(state, params)).await;
+                encode_result(op, result)
+            }
+        }
+    } else {
+        quote! {
+            OperationId::#id => {
+                let params = decode_params(op, params)?;
+                let result = self.runtime.invoke(op, |state| <Core as ops::#id>::call(state, params));
+                encode_result(op, result)
+            }
+        }
+    }
+}
+
+/// Rustdoc of a typed wrapper: description, operation, parameters, result and flags.
+fn wrapper_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(description) = &op.description {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("Calls `{}`.", op.qualified_name()));
+    for flag in flags(op) {
+        doc.push_str(&format!(" {flag}."));
+    }
+    if !op.params.is_empty() {
+        doc.push_str("\n\n# Parameters\n");
+        for param in &op.params {
+            doc.push_str(&format!("\n- `{}`: {}", param.name, param_summary(param)));
+            if let Some(description) = &param.description {
+                doc.push_str(&format!(". {description}"));
+            }
+        }
+    }
+    doc.push_str(&format!("\n\nReturns `{}`.", op.returns.manifest_name()));
+    doc
+}
+
+/// `` `string`, required `` / `` `int`, default `300` ``.
+pub fn param_summary(param: &Param) -> String {
+    let ty = param.ty.manifest_name();
+    match (&param.default, param.required) {
+        (Some(default), _) => format!("`{ty}`, default `{default}`"),
+        (None, true) => format!("`{ty}`, required"),
+        (None, false) => format!("`{ty}`, optional"),
+    }
+}
+
+/// The operation's behaviour flags as short sentences.
+pub fn flags(op: &Operation) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(cache) = &op.cacheable {
+        flags.push(match cache.ttl {
+            Some(ttl) => format!("Cacheable for {}", humantime::format_duration(ttl)),
+            None => "Cacheable".into(),
+        });
+    }
+    if let Some(timeout) = op.timeout {
+        flags.push(format!(
+            "Times out after {}",
+            humantime::format_duration(timeout)
+        ));
+    }
+    if let Some(batch) = &op.batch {
+        flags.push(format!("Batched by `{}`", batch.operation));
+    }
+    if op.visibility == Visibility::Internal {
+        flags.push("Internal: not reachable from external entry points".into());
+    }
+    if op.priority == Priority::Critical {
+        flags.push("Critical: served under free-tier throttling".into());
+    }
+    flags
+}

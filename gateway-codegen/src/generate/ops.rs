@@ -1,0 +1,97 @@
+//! The `ops` module: one trait per operation, which `#[operation]` implements for `Core`.
+//!
+//! A trait per operation (rather than one generic trait) lets each carry its own
+//! `#[diagnostic::on_unimplemented]`, so a declared but unimplemented operation is a compile
+//! error naming the operation and its manifest line. The module is `pub(crate)`: other crates
+//! cannot reach core functions except through the gateway (ARCH-04).
+
+use super::naming::type_ident;
+use super::registry::state_type;
+use super::types::{Paths, needs_lifetime, rust_type};
+use crate::model::{Model, Operation};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+/// The `ops` module and the `Core` type.
+pub fn module(model: &Model) -> TokenStream {
+    let traits = model.interfaces.iter().flat_map(|interface| {
+        interface
+            .operations
+            .iter()
+            .map(|op| op_trait(model, op, interface.state.as_deref()))
+    });
+    quote! {
+        /// The implementation side of every operation: one trait per operation, implemented
+        /// for [`Core`] by the `#[operation]` attribute on its core function.
+        pub(crate) mod ops {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #(#traits)*
+        }
+
+        /// The type `#[operation]` implements the `ops` traits for.
+        pub(crate) struct Core;
+    }
+}
+
+fn op_trait(model: &Model, op: &Operation, state: Option<&str>) -> TokenStream {
+    let name = type_ident(op);
+    let qualified = op.qualified_name();
+    let message = format!(
+        "operation `{qualified}` ({}:{}) has no implementation",
+        model.manifest, op.location.line
+    );
+    let label = format!("no `#[operation({qualified})]` function");
+    let note = format!(
+        "add `#[gateway_runtime::operation({qualified})]` to the core function that implements `{qualified}`"
+    );
+    let doc = super::doc(&format!("Calls the core function of `{qualified}`."));
+    let signature = call_signature(op, state, &quote!(super), Paths::Generated, &names());
+    quote! {
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        pub trait #name {
+            #doc
+            #signature;
+        }
+    }
+}
+
+fn names() -> (Ident, Ident) {
+    (
+        Ident::new("state", proc_macro2::Span::call_site()),
+        Ident::new("params", proc_macro2::Span::call_site()),
+    )
+}
+
+/// The signature of an operation's `call`, shared by the trait and by `#[operation]`'s impl.
+///
+/// `module` is the path to the generated module from where the signature is written.
+pub fn call_signature(
+    op: &Operation,
+    state: Option<&str>,
+    module: &TokenStream,
+    paths: Paths,
+    (state_name, params_name): &(Ident, Ident),
+) -> TokenStream {
+    let state = state_type(state);
+    let params = type_ident(op);
+    let output = rust_type(&op.returns, paths);
+    let result = match paths {
+        Paths::Generated => quote!(OpResult<#output>),
+        Paths::Qualified => quote!(::gateway_runtime::OpResult<#output>),
+    };
+    let has_lifetime = needs_lifetime(&op.params);
+    if op.is_async {
+        let params_lifetime = has_lifetime.then(|| quote!(<'a>));
+        quote! {
+            fn call<'a>(#state_name: &'a #state, #params_name: #module::params::#params #params_lifetime)
+                -> impl ::core::future::Future<Output = #result> + ::core::marker::Send + 'a
+        }
+    } else {
+        let params_lifetime = has_lifetime.then(|| quote!(<'_>));
+        quote! {
+            fn call(#state_name: &#state, #params_name: #module::params::#params #params_lifetime) -> #result
+        }
+    }
+}

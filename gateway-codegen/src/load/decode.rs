@@ -1,0 +1,429 @@
+//! [`Node`] tree to [`ManifestAst`], reporting every misplaced, misspelt or ill-typed key.
+
+use super::ast::*;
+use super::node::{Node, NodeValue};
+use crate::diagnostic::Diagnostics;
+use crate::model::{Priority, UnloadPolicy, Visibility};
+use crate::source::Span;
+use crate::suggest::{did_you_mean, expected_one_of};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// The key of the interface settings section; `$` keeps it apart from wrapper names.
+pub const INTERFACES_SECTION: &str = "$interfaces";
+/// Keys an operation entry accepts.
+pub const OPERATION_KEYS: &[&str] = &[
+    "interface",
+    "operation",
+    "description",
+    "parameters",
+    "returns",
+    "cacheable",
+    "timeout",
+    "batch",
+    "visibility",
+    "priority",
+    "async",
+];
+/// Keys a parameter entry accepts.
+pub const PARAM_KEYS: &[&str] = &["name", "type", "required", "default", "description"];
+/// Keys an `$interfaces` entry accepts.
+pub const INTERFACE_KEYS: &[&str] = &["description", "state", "preload", "unload"];
+/// Keys of the mapping form of `cacheable`.
+pub const CACHEABLE_KEYS: &[&str] = &["ttl"];
+/// Keys of the mapping form of `batch`.
+pub const BATCH_KEYS: &[&str] = &["operation", "max_size"];
+
+const DURATION_HELP: &str =
+    "write seconds as a number (5, 0.5) or a string with a unit (\"500ms\", \"5s\", \"2m\")";
+
+/// Decodes the manifest's root node.
+pub fn decode(root: &Node, diags: &mut Diagnostics) -> ManifestAst {
+    let mut ast = ManifestAst::default();
+    let Some(entries) = expect_map(root, "the manifest", diags) else {
+        return ast;
+    };
+    check_duplicates(entries, "wrapper name", diags);
+    for (key, value) in entries {
+        let Some(name) = key_text(key, diags) else {
+            continue;
+        };
+        if name == INTERFACES_SECTION {
+            ast.interfaces = decode_interfaces(value, diags);
+        } else if name.starts_with('$') {
+            diags
+                .error(key.span, format!("unknown section `{name}`"))
+                .label("sections start with `$`")
+                .note(expected_one_of([INTERFACES_SECTION]))
+                .help_opt(did_you_mean(name, [INTERFACES_SECTION]));
+        } else {
+            let wrapper = Spanned::new(name.to_owned(), key.span);
+            if let Some(op) = decode_operation(wrapper, value, diags) {
+                ast.operations.push(op);
+            }
+        }
+    }
+    if ast.operations.is_empty() && !diags.has_errors() {
+        diags
+            .error(root.span, "the manifest declares no operation")
+            .help("add an entry such as `cache_get: {interface: CACHE, operation: get, returns: any}`");
+    }
+    ast
+}
+
+fn decode_operation(
+    wrapper: Spanned<String>,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<OperationAst> {
+    let context = format!("operation `{}`", wrapper.value);
+    let entries = expect_map(node, &context, diags)?;
+    let fields = Fields::new(entries, OPERATION_KEYS, &context, diags);
+    let interface = fields.get("interface").and_then(|n| string(n, diags));
+    let operation = fields.get("operation").and_then(|n| string(n, diags));
+    for (key, value) in [("interface", &interface), ("operation", &operation)] {
+        if value.is_none() && fields.get(key).is_none() {
+            diags
+                .error(wrapper.span, format!("{context} has no `{key}`"))
+                .label(format!("missing `{key}`"))
+                .help(format!("add `{key}: ...` to the entry"));
+        }
+    }
+    let parameters = match fields.get("parameters") {
+        Some(node) => decode_params(node, &context, diags),
+        None => Vec::new(),
+    };
+    Some(OperationAst {
+        interface,
+        operation,
+        description: fields.get("description").and_then(|n| string(n, diags)),
+        parameters,
+        returns: fields.get("returns").and_then(|n| string(n, diags)),
+        cacheable: fields.get("cacheable").and_then(|n| cacheable(n, diags)),
+        timeout: fields.get("timeout").and_then(|n| duration(n, diags)),
+        batch: fields.get("batch").and_then(|n| batch(n, diags)),
+        visibility: fields.get("visibility").and_then(|n| {
+            choice(
+                n,
+                &[
+                    ("public", Visibility::Public),
+                    ("internal", Visibility::Internal),
+                ],
+                diags,
+            )
+        }),
+        priority: fields.get("priority").and_then(|n| {
+            choice(
+                n,
+                &[
+                    ("normal", Priority::Normal),
+                    ("critical", Priority::Critical),
+                ],
+                diags,
+            )
+        }),
+        is_async: fields.get("async").and_then(|n| boolean(n, diags)),
+        wrapper,
+    })
+}
+
+fn decode_params(node: &Node, context: &str, diags: &mut Diagnostics) -> Vec<ParamAst> {
+    let items = match &node.value {
+        NodeValue::Seq(items) => items,
+        NodeValue::Null => return Vec::new(),
+        _ => {
+            diags
+                .error(
+                    node.span,
+                    format!(
+                        "`parameters` of {context} must be a list, found {}",
+                        node.kind()
+                    ),
+                )
+                .help("write one `- name: ...` entry per parameter");
+            return Vec::new();
+        }
+    };
+    let mut params = Vec::new();
+    for item in items {
+        let Some(entries) = expect_map(item, "a parameter", diags) else {
+            continue;
+        };
+        let fields = Fields::new(entries, PARAM_KEYS, "a parameter", diags);
+        let name = fields.get("name").and_then(|n| string(n, diags));
+        let ty = fields.get("type").and_then(|n| string(n, diags));
+        for (key, missing) in [("name", name.is_none()), ("type", ty.is_none())] {
+            if missing && fields.get(key).is_none() {
+                diags
+                    .error(
+                        item.span,
+                        format!("a parameter of {context} has no `{key}`"),
+                    )
+                    .label(format!("missing `{key}`"));
+            }
+        }
+        params.push(ParamAst {
+            span: item.span,
+            name,
+            ty,
+            required: fields.get("required").and_then(|n| boolean(n, diags)),
+            default: fields.get("default").cloned(),
+            description: fields.get("description").and_then(|n| string(n, diags)),
+        });
+    }
+    params
+}
+
+fn decode_interfaces(node: &Node, diags: &mut Diagnostics) -> Vec<InterfaceAst> {
+    let Some(entries) = expect_map(node, "`$interfaces`", diags) else {
+        return Vec::new();
+    };
+    check_duplicates(entries, "interface", diags);
+    let mut interfaces = Vec::new();
+    for (key, value) in entries {
+        let Some(name) = key_text(key, diags) else {
+            continue;
+        };
+        let context = format!("interface `{name}`");
+        let Some(settings) = expect_map(value, &context, diags) else {
+            continue;
+        };
+        let fields = Fields::new(settings, INTERFACE_KEYS, &context, diags);
+        interfaces.push(InterfaceAst {
+            name: Spanned::new(name.to_owned(), key.span),
+            description: fields.get("description").and_then(|n| string(n, diags)),
+            state: fields.get("state").and_then(|n| string(n, diags)),
+            preload: fields.get("preload").and_then(|n| boolean(n, diags)),
+            unload: fields.get("unload").and_then(|n| {
+                choice(
+                    n,
+                    &[("auto", UnloadPolicy::Auto), ("never", UnloadPolicy::Never)],
+                    diags,
+                )
+            }),
+        });
+    }
+    interfaces
+}
+
+/// The known keys of one mapping, after reporting unknown and duplicate ones.
+struct Fields<'n> {
+    found: HashMap<&'n str, &'n Node>,
+}
+
+impl<'n> Fields<'n> {
+    fn new(
+        entries: &'n [(Node, Node)],
+        known: &[&str],
+        context: &str,
+        diags: &mut Diagnostics,
+    ) -> Self {
+        check_duplicates(entries, "key", diags);
+        let mut found = HashMap::new();
+        for (key, value) in entries {
+            let Some(name) = key_text(key, diags) else {
+                continue;
+            };
+            if known.contains(&name) {
+                found.entry(name).or_insert(value);
+            } else {
+                diags
+                    .error(key.span, format!("unknown key `{name}` in {context}"))
+                    .label("unknown key")
+                    .note(expected_one_of(known.iter().copied()))
+                    .help_opt(did_you_mean(name, known.iter().copied()));
+            }
+        }
+        Self { found }
+    }
+
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.found.get(key).copied()
+    }
+}
+
+fn check_duplicates(entries: &[(Node, Node)], what: &str, diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    for (key, _) in entries {
+        let text = key.scalar_text();
+        if let Some(first) = seen.get(&text) {
+            diags
+                .error(key.span, format!("duplicate {what} `{text}`"))
+                .label("defined again here")
+                .related(*first, "first defined here")
+                .help("each key may appear once in a mapping; remove or rename one of them");
+        } else {
+            seen.insert(text, key.span);
+        }
+    }
+}
+
+fn key_text<'n>(key: &'n Node, diags: &mut Diagnostics) -> Option<&'n str> {
+    let text = key.as_str();
+    if text.is_none() {
+        diags
+            .error(
+                key.span,
+                format!("expected a name as key, found {}", key.describe()),
+            )
+            .help("keys are names; quote a key that looks like a number or boolean");
+    }
+    text
+}
+
+fn expect_map<'n>(
+    node: &'n Node,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'n [(Node, Node)]> {
+    match &node.value {
+        NodeValue::Map(entries) => Some(entries),
+        _ => {
+            diags
+                .error(
+                    node.span,
+                    format!(
+                        "{what} must be a mapping of `key: value` lines, found {}",
+                        node.kind()
+                    ),
+                )
+                .label("expected a mapping");
+            None
+        }
+    }
+}
+
+fn string(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<String>> {
+    match &node.value {
+        NodeValue::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+        _ => {
+            diags
+                .error(
+                    node.span,
+                    format!("expected a string, found {}", node.describe()),
+                )
+                .label("expected a string")
+                .help("quote the value if it should be read as text");
+            None
+        }
+    }
+}
+
+fn boolean(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
+    match &node.value {
+        NodeValue::Bool(b) => Some(Spanned::new(*b, node.span)),
+        _ => {
+            diags
+                .error(
+                    node.span,
+                    format!("expected `true` or `false`, found {}", node.describe()),
+                )
+                .label("expected a boolean");
+            None
+        }
+    }
+}
+
+fn choice<T: Copy>(
+    node: &Node,
+    options: &[(&str, T)],
+    diags: &mut Diagnostics,
+) -> Option<Spanned<T>> {
+    let names = options.iter().map(|(name, _)| *name);
+    let given = node.as_str().unwrap_or_default();
+    if let Some((_, value)) = options.iter().find(|(name, _)| *name == given) {
+        return Some(Spanned::new(*value, node.span));
+    }
+    diags
+        .error(node.span, format!("unexpected value {}", node.describe()))
+        .label("not a known value")
+        .note(expected_one_of(names.clone()))
+        .help_opt(did_you_mean(given, names));
+    None
+}
+
+fn duration(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<Duration>> {
+    let parsed = match &node.value {
+        NodeValue::Int(i) if *i > 0 => Some(Duration::from_secs(*i as u64)),
+        NodeValue::Float(f) if f.is_finite() && *f > 0.0 => Duration::try_from_secs_f64(*f).ok(),
+        NodeValue::Str(s) => humantime::parse_duration(s).ok().filter(|d| !d.is_zero()),
+        _ => None,
+    };
+    if parsed.is_none() {
+        diags
+            .error(
+                node.span,
+                format!("expected a positive duration, found {}", node.describe()),
+            )
+            .label("not a duration")
+            .help(DURATION_HELP);
+    }
+    parsed.map(|d| Spanned::new(d, node.span))
+}
+
+fn cacheable(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<CacheableAst>> {
+    let value = match &node.value {
+        NodeValue::Bool(b) => CacheableAst::Flag(*b),
+        NodeValue::Map(entries) => {
+            let fields = Fields::new(entries, CACHEABLE_KEYS, "`cacheable`", diags);
+            CacheableAst::Ttl(
+                fields
+                    .get("ttl")
+                    .and_then(|n| duration(n, diags))
+                    .map(|d| d.value),
+            )
+        }
+        _ => {
+            diags
+                .error(node.span, format!("expected `true`, `false` or `{{ttl: ...}}`, found {}", node.describe()))
+                .label("not a cache policy")
+                .help("write `cacheable: true`, or `cacheable: {ttl: 30s}` to bound how long results stay cached");
+            return None;
+        }
+    };
+    Some(Spanned::new(value, node.span))
+}
+
+fn batch(node: &Node, diags: &mut Diagnostics) -> Option<BatchAst> {
+    match &node.value {
+        NodeValue::Str(name) => Some(BatchAst {
+            span: node.span,
+            operation: Some(Spanned::new(name.clone(), node.span)),
+            max_size: None,
+        }),
+        NodeValue::Map(entries) => {
+            let fields = Fields::new(entries, BATCH_KEYS, "`batch`", diags);
+            let operation = fields.get("operation").and_then(|n| string(n, diags));
+            if fields.get("operation").is_none() {
+                diags
+                    .error(node.span, "`batch` has no `operation`")
+                    .help("name the batch operation's wrapper, e.g. `operation: cache_get_batch`");
+            }
+            let max_size = fields.get("max_size").and_then(|n| match n.value {
+                NodeValue::Int(i) if (1..=i64::from(u32::MAX)).contains(&i) => {
+                    Some(Spanned::new(i as u32, n.span))
+                }
+                _ => {
+                    diags
+                        .error(
+                            n.span,
+                            format!("expected a positive whole number, found {}", n.describe()),
+                        )
+                        .label("not a batch size");
+                    None
+                }
+            });
+            Some(BatchAst {
+                span: node.span,
+                operation,
+                max_size,
+            })
+        }
+        _ => {
+            diags
+                .error(node.span, format!("expected a wrapper name or a mapping, found {}", node.describe()))
+                .help("write `batch: cache_get_batch` or `batch: {operation: cache_get_batch, max_size: 100}`");
+            None
+        }
+    }
+}

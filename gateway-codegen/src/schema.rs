@@ -1,0 +1,207 @@
+//! The manifest format's own JSON Schema, for editors (`# yaml-language-server: $schema=...`).
+//!
+//! The types below describe the format for schemars only; loading uses the span-keeping
+//! decoder. A test checks that both accept the same keys.
+
+#![allow(dead_code)]
+
+use schemars::JsonSchema;
+use std::collections::BTreeMap;
+
+/// The JSON Schema of `operations.yaml`, pretty-printed.
+pub fn manifest_schema() -> String {
+    let schema = schemars::schema_for!(ManifestSchema);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// An operations.yaml manifest: operations keyed by their wrapper name (snake_case), plus the
+/// optional `$interfaces` section.
+#[derive(JsonSchema)]
+#[schemars(title = "operations.yaml", extend("propertyNames" = { "pattern": "^([a-z_][a-z0-9_]*|\\$interfaces)$" }))]
+struct ManifestSchema {
+    /// Settings per interface, keyed by interface name.
+    #[serde(rename = "$interfaces")]
+    interfaces: Option<BTreeMap<String, InterfaceSchema>>,
+    #[serde(flatten)]
+    operations: BTreeMap<String, OperationSchema>,
+}
+
+/// Settings of one interface.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct InterfaceSchema {
+    /// What the interface is for.
+    description: Option<String>,
+    /// The Rust type of the interface's state (implements `gateway_runtime::InterfaceState`),
+    /// as a path from the crate root, e.g. `crate::cache::CacheStore`.
+    state: Option<String>,
+    /// Create the state at start-up rather than on first use. Default: false.
+    preload: Option<bool>,
+    /// Whether the runtime may drop the state when idle. Default: auto.
+    unload: Option<UnloadSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum UnloadSchema {
+    /// The runtime decides, within its protections.
+    Auto,
+    /// Never unloaded once created.
+    Never,
+}
+
+/// One operation; the key is the name of its typed wrapper, e.g. `cache_get`.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct OperationSchema {
+    /// The interface, in SCREAMING_SNAKE_CASE, e.g. `CACHE`.
+    #[schemars(regex(pattern = r"^[A-Z_][A-Z0-9_]*$"))]
+    interface: String,
+    /// The operation name, in snake_case, e.g. `get`.
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]*$"))]
+    operation: String,
+    /// What the operation does; becomes rustdoc and API docs.
+    description: Option<String>,
+    /// The parameters, in call order.
+    parameters: Option<Vec<ParamSchema>>,
+    /// The result type (see `type`). Default: none.
+    returns: Option<String>,
+    /// Whether results may be cached: `true`, or `{ttl: 30s}`.
+    cacheable: Option<CacheableSchema>,
+    /// How long a call may run: seconds, or a string such as "500ms" or "5s".
+    timeout: Option<DurationSchema>,
+    /// The batch operation that fuses calls of this one: its wrapper name, or
+    /// `{operation: ..., max_size: ...}`.
+    batch: Option<BatchSchema>,
+    /// Whether external entry points may reach it. Default: public.
+    visibility: Option<VisibilitySchema>,
+    /// How it fares under free-tier protection. Default: normal.
+    priority: Option<PrioritySchema>,
+    /// Whether the core function is `async`. Default: false.
+    #[serde(rename = "async")]
+    is_async: Option<bool>,
+}
+
+/// One parameter.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ParamSchema {
+    /// The parameter name, in snake_case.
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]*$"))]
+    name: String,
+    /// string (str), int (integer), float (number), bool (boolean), any, dict (map, object),
+    /// list (array), list<T>, map<T>, optional<T>, or a Rust type path such as
+    /// crate::model::User (serde + JsonSchema).
+    #[serde(rename = "type")]
+    ty: String,
+    /// Whether callers must pass it. Default: true without a default, false with one.
+    required: Option<bool>,
+    /// The value used when it is omitted; `null` makes the parameter optional.
+    default: Option<serde_json::Value>,
+    /// What the parameter means.
+    description: Option<String>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum CacheableSchema {
+    Flag(bool),
+    Policy(CachePolicySchema),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CachePolicySchema {
+    /// How long a cached result stays valid.
+    ttl: Option<DurationSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum DurationSchema {
+    Seconds(f64),
+    Text(String),
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+enum BatchSchema {
+    Wrapper(String),
+    Link(BatchLinkSchema),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct BatchLinkSchema {
+    /// The batch operation's wrapper name, e.g. `cache_get_batch`.
+    operation: String,
+    /// The largest batch one call takes.
+    #[schemars(range(min = 1))]
+    max_size: Option<u32>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum VisibilitySchema {
+    /// Reachable from external entry points.
+    Public,
+    /// Only callable from inside the service.
+    Internal,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum PrioritySchema {
+    /// Throttled and blocked with the rest.
+    Normal,
+    /// Served while others are throttled or blocked.
+    Critical,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::decode::{
+        BATCH_KEYS, CACHEABLE_KEYS, INTERFACE_KEYS, OPERATION_KEYS, PARAM_KEYS,
+    };
+    use serde_json::Value;
+
+    fn properties(schema: &Value, definition: &str) -> Vec<String> {
+        let mut keys: Vec<String> = schema["$defs"][definition]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no definition {definition}"))
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn schema_and_decoder_accept_the_same_keys() {
+        let schema: Value = serde_json::from_str(&manifest_schema()).unwrap();
+        assert_eq!(
+            properties(&schema, "OperationSchema"),
+            sorted(OPERATION_KEYS)
+        );
+        assert_eq!(properties(&schema, "ParamSchema"), sorted(PARAM_KEYS));
+        assert_eq!(
+            properties(&schema, "InterfaceSchema"),
+            sorted(INTERFACE_KEYS)
+        );
+        assert_eq!(
+            properties(&schema, "CachePolicySchema"),
+            sorted(CACHEABLE_KEYS)
+        );
+        assert_eq!(properties(&schema, "BatchLinkSchema"), sorted(BATCH_KEYS));
+        assert!(schema["properties"]["$interfaces"].is_object());
+    }
+}

@@ -1,0 +1,151 @@
+//! Batch partners: `batch: cache_get_batch` must name an operation that takes a list of this
+//! operation's inputs and returns one result per input, in order (a list) or keyed (a map).
+
+use crate::diagnostic::Diagnostics;
+use crate::load::ast::OperationAst;
+use crate::model::{BatchLink, Operation, Param, Type};
+use crate::suggest::did_you_mean;
+
+/// Checks every `batch` link and records the valid ones in the operations.
+///
+/// `declared` holds every wrapper name of the manifest, including entries that failed
+/// validation: a link to one of those is not reported again.
+pub fn check(
+    operations: &mut [(Operation, &OperationAst)],
+    declared: &[&str],
+    diags: &mut Diagnostics,
+) {
+    for index in 0..operations.len() {
+        if let Some(link) = link_of(operations, index, declared, diags) {
+            operations[index].0.batch = Some(link);
+        }
+    }
+}
+
+fn link_of(
+    operations: &[(Operation, &OperationAst)],
+    index: usize,
+    declared: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<BatchLink> {
+    let (single, entry) = &operations[index];
+    let batch = entry.batch.as_ref()?;
+    {
+        let partner_name = batch.operation.as_ref()?;
+        let span = partner_name.span;
+        let partner = operations
+            .iter()
+            .find(|(op, _)| op.wrapper == partner_name.value);
+        let Some((partner, partner_entry)) = partner else {
+            if declared.contains(&partner_name.value.as_str()) {
+                return None;
+            }
+            let known = operations.iter().map(|(op, _)| op.wrapper.as_str());
+            diags
+                .error(
+                    span,
+                    format!(
+                        "no operation `{}` to batch `{}`",
+                        partner_name.value, single.wrapper
+                    ),
+                )
+                .label("unknown wrapper name")
+                .help_opt(did_you_mean(&partner_name.value, known))
+                .note("`batch` names the wrapper (manifest key) of the batch operation");
+            return None;
+        };
+        let related = partner_entry.wrapper.span;
+        match shape_problem(single, partner, partner_entry.batch.is_some()) {
+            Some(problem) => {
+                diags
+                    .error(span, format!("`{}` cannot batch `{}`: {problem}", partner.wrapper, single.wrapper))
+                    .label("ill-shaped batch partner")
+                    .related(related, "batch operation declared here")
+                    .note("a batch operation takes a list of the single operation's inputs and returns one result per input, as a list (in order) or a map (keyed)");
+                None
+            }
+            None => Some(BatchLink {
+                operation: partner.wrapper.clone(),
+                max_size: batch.max_size.as_ref().map(|m| m.value),
+            }),
+        }
+    }
+}
+
+fn shape_problem(single: &Operation, partner: &Operation, partner_batches: bool) -> Option<String> {
+    if partner.wrapper == single.wrapper {
+        return Some("an operation cannot be its own batch".into());
+    }
+    if partner.interface != single.interface {
+        return Some(format!(
+            "it belongs to `{}`, not `{}`; batches run inside one interface",
+            partner.interface, single.interface
+        ));
+    }
+    if partner_batches {
+        return Some("it has a `batch` partner itself".into());
+    }
+    let Some((list, rest)) = partner.params.split_first() else {
+        return Some("it takes no parameters; it needs a list of inputs".into());
+    };
+    if let Some(extra) = rest.iter().find(|p| p.required) {
+        return Some(format!(
+            "its parameter `{}` is required; only the first may be",
+            extra.name
+        ));
+    }
+    let item = match &list.ty {
+        Type::ListOf(item) => item.as_ref(),
+        Type::List => &Type::Any,
+        other => {
+            return Some(format!(
+                "its first parameter `{}` is `{}`, not a list",
+                list.name,
+                other.manifest_name()
+            ));
+        }
+    };
+    // One input per call: the only required parameter (the others take their defaults), or
+    // an object of parameters.
+    let required: Vec<&Param> = single.params.iter().filter(|p| p.required).collect();
+    if single.params.is_empty() {
+        return Some(format!(
+            "`{}` takes no parameters; there is nothing to batch",
+            single.wrapper
+        ));
+    }
+    let objects = matches!(
+        item,
+        Type::Any | Type::Dict | Type::MapOf(_) | Type::Rust(_)
+    );
+    let item_fits = match required.as_slice() {
+        [only] => objects || *item == only.ty,
+        _ => objects,
+    };
+    if !item_fits {
+        let expected = match required.as_slice() {
+            [only] => format!("list<{}>", only.ty.manifest_name()),
+            _ => "list<dict> (one object of parameters per call)".into(),
+        };
+        return Some(format!(
+            "its first parameter `{}` is `{}`, expected `{expected}`",
+            list.name,
+            list.ty.manifest_name()
+        ));
+    }
+    let result = &single.returns;
+    let returns_fit = match &partner.returns {
+        Type::List | Type::Dict => true,
+        Type::ListOf(r) | Type::MapOf(r) => **r == Type::Any || r.as_ref() == result,
+        Type::None => *result == Type::None,
+        _ => false,
+    };
+    if !returns_fit {
+        return Some(format!(
+            "it returns `{}`, expected `list<{r}>` (in order) or `map<{r}>` (keyed)",
+            partner.returns.manifest_name(),
+            r = result.manifest_name()
+        ));
+    }
+    None
+}

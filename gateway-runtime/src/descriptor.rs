@@ -1,0 +1,393 @@
+//! The registry: static descriptions of every operation and interface, built by generated code.
+//!
+//! Descriptors are built with `const` constructors so the generated tables are plain statics;
+//! their fields are public for reading, and `#[non_exhaustive]` keeps room to grow.
+
+use crate::error::GatewayError;
+use crate::state::StateInit;
+use crate::suggest::closest;
+use schemars::Schema;
+use std::fmt;
+use std::time::Duration;
+
+/// Everything the gateway knows about its operations and interfaces.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Registry {
+    /// The manifest the registry was generated from, as diagnostics name it.
+    pub manifest: &'static str,
+    /// Interfaces, indexed by [`OperationDescriptor::interface_index`].
+    pub interfaces: &'static [InterfaceDescriptor],
+    /// Operations, indexed by [`OperationDescriptor::id`].
+    pub operations: &'static [OperationDescriptor],
+}
+
+impl Registry {
+    /// A registry over the generated tables.
+    pub const fn new(
+        manifest: &'static str,
+        interfaces: &'static [InterfaceDescriptor],
+        operations: &'static [OperationDescriptor],
+    ) -> Self {
+        Self {
+            manifest,
+            interfaces,
+            operations,
+        }
+    }
+
+    /// The operation `interface.operation`, if declared.
+    pub fn find(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor> {
+        self.operations
+            .iter()
+            .find(|op| op.interface == interface && op.operation == operation)
+    }
+
+    /// The error for an unknown interface, naming the closest existing one.
+    pub fn unknown_interface(&self, interface: &str) -> GatewayError {
+        let available: Vec<&'static str> = self.interfaces.iter().map(|i| i.name).collect();
+        GatewayError::UnknownInterface {
+            interface: interface.to_owned(),
+            suggestion: closest(interface, available.iter().copied()),
+            available,
+        }
+    }
+
+    /// The error for an operation `interface` does not have, naming the closest one.
+    pub fn unknown_operation(&self, interface: &str, operation: &str) -> GatewayError {
+        let available: Vec<&'static str> = self
+            .operations_of(interface)
+            .map(|op| op.operation)
+            .collect();
+        GatewayError::UnknownOperation {
+            interface: interface.to_owned(),
+            operation: operation.to_owned(),
+            suggestion: closest(operation, available.iter().copied()),
+            available,
+        }
+    }
+
+    /// The operations of one interface, in manifest order.
+    pub fn operations_of<'a>(
+        &self,
+        interface: &'a str,
+    ) -> impl Iterator<Item = &'static OperationDescriptor> + use<'a> {
+        self.operations
+            .iter()
+            .filter(move |op| op.interface == interface)
+    }
+}
+
+/// One interface and how its state is created.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct InterfaceDescriptor {
+    /// `CACHE`.
+    pub name: &'static str,
+    /// What the interface is for.
+    pub description: &'static str,
+    /// The Rust type of its state, as written in the manifest; empty when it has none.
+    pub state_type: &'static str,
+    /// Creates the state.
+    pub init: StateInit,
+    /// Create the state at start-up instead of on first use.
+    pub preload: bool,
+    /// Never drop the state once created.
+    pub never_unload: bool,
+}
+
+impl InterfaceDescriptor {
+    /// An interface whose state `init` creates.
+    pub const fn new(name: &'static str, init: StateInit) -> Self {
+        Self {
+            name,
+            description: "",
+            state_type: "",
+            init,
+            preload: false,
+            never_unload: false,
+        }
+    }
+
+    /// Sets the description.
+    pub const fn describe(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+
+    /// Records the state type's name, for introspection.
+    pub const fn state_type(mut self, path: &'static str) -> Self {
+        self.state_type = path;
+        self
+    }
+
+    /// Marks the interface for creation at start-up.
+    pub const fn preload(mut self) -> Self {
+        self.preload = true;
+        self
+    }
+
+    /// Marks the state as never to be unloaded.
+    pub const fn never_unload(mut self) -> Self {
+        self.never_unload = true;
+        self
+    }
+}
+
+/// One operation: names, parameters, result and behaviour flags.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OperationDescriptor {
+    /// Index in [`Registry::operations`].
+    pub id: usize,
+    /// `CACHE.get`.
+    pub name: &'static str,
+    /// `cache_get`: the typed wrapper.
+    pub wrapper: &'static str,
+    /// `CACHE`.
+    pub interface: &'static str,
+    /// `get`.
+    pub operation: &'static str,
+    /// Index in [`Registry::interfaces`].
+    pub interface_index: usize,
+    /// What the operation does.
+    pub description: &'static str,
+    /// Parameters in call order.
+    pub params: &'static [ParamDescriptor],
+    /// JSON Schema of the parameters object.
+    pub params_schema: fn() -> Schema,
+    /// The result type.
+    pub returns: TypeDesc,
+    /// `Some` when results may be cached; the inner value is the TTL, if bounded.
+    pub cacheable: Option<Option<Duration>>,
+    /// How long a call may run.
+    pub timeout: Option<Duration>,
+    /// The batch operation's wrapper and maximum batch size.
+    pub batch: Option<(&'static str, Option<u32>)>,
+    /// Whether external entry points may reach it.
+    pub visibility: Visibility,
+    /// How it fares under free-tier protection.
+    pub priority: Priority,
+    /// Whether the core function is `async`.
+    pub is_async: bool,
+    /// Line of its manifest entry.
+    pub line: u32,
+}
+
+impl OperationDescriptor {
+    /// An operation with no parameters, returning nothing, and default flags.
+    pub const fn new(
+        id: usize,
+        name: &'static str,
+        wrapper: &'static str,
+        (interface, interface_index): (&'static str, usize),
+        operation: &'static str,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            wrapper,
+            interface,
+            operation,
+            interface_index,
+            description: "",
+            params: &[],
+            params_schema: empty_params_schema,
+            returns: TypeDesc::None,
+            cacheable: None,
+            timeout: None,
+            batch: None,
+            visibility: Visibility::Public,
+            priority: Priority::Normal,
+            is_async: false,
+            line: 0,
+        }
+    }
+
+    /// Sets the description.
+    pub const fn describe(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+
+    /// Sets the parameters and the schema of the parameters object.
+    pub const fn params(
+        mut self,
+        params: &'static [ParamDescriptor],
+        schema: fn() -> Schema,
+    ) -> Self {
+        self.params = params;
+        self.params_schema = schema;
+        self
+    }
+
+    /// Sets the result type.
+    pub const fn returns(mut self, ty: TypeDesc) -> Self {
+        self.returns = ty;
+        self
+    }
+
+    /// Marks results cacheable, for `ttl` or until evicted.
+    pub const fn cacheable(mut self, ttl: Option<Duration>) -> Self {
+        self.cacheable = Some(ttl);
+        self
+    }
+
+    /// Sets the timeout.
+    pub const fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Links the batch operation `wrapper`.
+    pub const fn batch(mut self, wrapper: &'static str, max_size: Option<u32>) -> Self {
+        self.batch = Some((wrapper, max_size));
+        self
+    }
+
+    /// Hides the operation from external entry points.
+    pub const fn internal(mut self) -> Self {
+        self.visibility = Visibility::Internal;
+        self
+    }
+
+    /// Keeps the operation available under free-tier throttling and blocking.
+    pub const fn critical(mut self) -> Self {
+        self.priority = Priority::Critical;
+        self
+    }
+
+    /// Marks the core function as `async`.
+    pub const fn asynchronous(mut self) -> Self {
+        self.is_async = true;
+        self
+    }
+
+    /// Records the manifest line of the entry.
+    pub const fn declared_at(mut self, line: u32) -> Self {
+        self.line = line;
+        self
+    }
+
+    /// The parameter called `name`.
+    pub fn param(&self, name: &str) -> Option<&'static ParamDescriptor> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+fn empty_params_schema() -> Schema {
+    schemars::json_schema!({ "type": "object", "additionalProperties": false })
+}
+
+/// One parameter.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ParamDescriptor {
+    /// Its name.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: TypeDesc,
+    /// Whether callers must pass it.
+    pub required: bool,
+    /// The default, as JSON text, when omitted.
+    pub default: Option<&'static str>,
+    /// What it means.
+    pub description: &'static str,
+}
+
+impl ParamDescriptor {
+    /// An optional parameter without default.
+    pub const fn new(name: &'static str, ty: TypeDesc) -> Self {
+        Self {
+            name,
+            ty,
+            required: false,
+            default: None,
+            description: "",
+        }
+    }
+
+    /// Marks it required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// Sets the default (JSON text).
+    pub const fn default_json(mut self, json: &'static str) -> Self {
+        self.default = Some(json);
+        self
+    }
+
+    /// Sets the description.
+    pub const fn describe(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+}
+
+/// A manifest type, as the runtime checks JSON values against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeDesc {
+    /// `string`.
+    String,
+    /// `int`: a JSON integer that fits an `i64`.
+    Int,
+    /// `float`: any JSON number.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `any`.
+    Any,
+    /// `dict`: a JSON object.
+    Dict,
+    /// `list`: a JSON array.
+    List,
+    /// `none`: null.
+    None,
+    /// `list<T>`.
+    ListOf(&'static TypeDesc),
+    /// `map<T>`.
+    MapOf(&'static TypeDesc),
+    /// `optional<T>`.
+    Optional(&'static TypeDesc),
+    /// A Rust type, checked by its `Deserialize` impl.
+    Rust(&'static str),
+}
+
+impl fmt::Display for TypeDesc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeDesc::String => f.write_str("string"),
+            TypeDesc::Int => f.write_str("int"),
+            TypeDesc::Float => f.write_str("float"),
+            TypeDesc::Bool => f.write_str("bool"),
+            TypeDesc::Any => f.write_str("any"),
+            TypeDesc::Dict => f.write_str("dict"),
+            TypeDesc::List => f.write_str("list"),
+            TypeDesc::None => f.write_str("none"),
+            TypeDesc::ListOf(t) => write!(f, "list<{t}>"),
+            TypeDesc::MapOf(t) => write!(f, "map<{t}>"),
+            TypeDesc::Optional(t) => write!(f, "optional<{t}>"),
+            TypeDesc::Rust(path) => f.write_str(path),
+        }
+    }
+}
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Reachable from external entry points.
+    Public,
+    /// Callable only from inside the service.
+    Internal,
+}
+
+/// How an operation fares under free-tier protection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// Throttled and blocked with the rest.
+    Normal,
+    /// Served while others are throttled or blocked.
+    Critical,
+}

@@ -1,0 +1,207 @@
+//! Errors: what a core function returns ([`OperationError`]) and what a gateway call returns
+//! ([`GatewayError`]).
+
+use std::fmt;
+
+/// The boxed error type used for error sources.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The result of a core function as the gateway sees it.
+pub type OpResult<T> = Result<T, OperationError>;
+
+/// Why a core function failed: any error, boxed.
+///
+/// Core functions return their own error types (`Result<T, E>` with `E` convertible into a
+/// boxed error, which covers `std::io::Error`, `String`, `anyhow::Error` and thiserror types);
+/// the code `#[operation]` generates converts them with [`OperationError::from_source`].
+#[derive(Debug)]
+pub struct OperationError {
+    inner: BoxError,
+}
+
+impl OperationError {
+    /// Wraps any error.
+    pub fn from_source(error: impl Into<BoxError>) -> Self {
+        let inner = error.into();
+        // Keep the original when it already is an OperationError, rather than nesting it.
+        match inner.downcast::<OperationError>() {
+            Ok(op) => *op,
+            Err(inner) => Self { inner },
+        }
+    }
+
+    /// An error with just a message.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self {
+            inner: message.into().into(),
+        }
+    }
+
+    /// The wrapped error.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self.inner.as_ref()
+    }
+
+    /// Downcasts the wrapped error to a concrete type.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.inner.downcast_ref()
+    }
+}
+
+impl fmt::Display for OperationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for OperationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
+
+/// Why a gateway call did not return a result.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GatewayError {
+    /// No interface of that name.
+    #[error("unknown interface `{interface}`{}; available: {}", hint(*suggestion), available.join(", "))]
+    UnknownInterface {
+        /// The name given.
+        interface: String,
+        /// The closest existing name.
+        suggestion: Option<&'static str>,
+        /// Every interface name.
+        available: Vec<&'static str>,
+    },
+    /// The interface exists but has no such operation.
+    #[error("unknown operation `{interface}.{operation}`{}; {interface} has: {}", hint(*suggestion), available.join(", "))]
+    UnknownOperation {
+        /// The interface.
+        interface: String,
+        /// The operation name given.
+        operation: String,
+        /// The closest existing operation of the interface.
+        suggestion: Option<&'static str>,
+        /// Every operation of the interface.
+        available: Vec<&'static str>,
+    },
+    /// The parameters did not match the operation's declaration.
+    #[error("invalid parameters for `{operation}`: {}", list(problems))]
+    InvalidParams {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// Every problem found, not just the first.
+        problems: Vec<ParamProblem>,
+    },
+    /// The core function returned an error.
+    #[error("`{operation}` failed: {source}")]
+    OperationFailed {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// The core function's error.
+        #[source]
+        source: OperationError,
+    },
+    /// The core function panicked; the gateway caught it and keeps serving.
+    #[error("`{operation}` panicked: {message}")]
+    Panicked {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// The panic message, for logs. Entry points must not show it to callers.
+        message: String,
+    },
+    /// The interface's state could not be created.
+    #[error("interface `{interface}` could not be initialised: {source}")]
+    InitFailed {
+        /// `CACHE`.
+        interface: &'static str,
+        /// Why.
+        #[source]
+        source: BoxError,
+    },
+    /// The result could not be turned into JSON.
+    #[error("the result of `{operation}` cannot be encoded as JSON: {source}")]
+    ResultEncoding {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// serde_json's reason.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl GatewayError {
+    /// A stable, machine-readable name of the error kind (`unknown_operation`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GatewayError::UnknownInterface { .. } => "unknown_interface",
+            GatewayError::UnknownOperation { .. } => "unknown_operation",
+            GatewayError::InvalidParams { .. } => "invalid_params",
+            GatewayError::OperationFailed { .. } => "operation_failed",
+            GatewayError::Panicked { .. } => "panicked",
+            GatewayError::InitFailed { .. } => "init_failed",
+            GatewayError::ResultEncoding { .. } => "result_encoding",
+        }
+    }
+}
+
+fn hint(suggestion: Option<&str>) -> String {
+    suggestion.map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
+}
+
+fn list(problems: &[ParamProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One thing wrong with the parameters of a call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParamProblem {
+    /// The parameters were not a JSON object.
+    #[error("expected an object of named parameters, found {found}")]
+    NotAnObject {
+        /// What was given instead.
+        found: String,
+    },
+    /// A required parameter was not given.
+    #[error("missing required parameter `{name}` ({expected})")]
+    Missing {
+        /// The parameter.
+        name: &'static str,
+        /// Its type.
+        expected: String,
+    },
+    /// A parameter the operation does not declare.
+    #[error("unexpected parameter `{name}`{}; expected: {}", hint(*suggestion), if expected.is_empty() { "no parameters".to_owned() } else { expected.join(", ") })]
+    Unexpected {
+        /// The name given.
+        name: String,
+        /// The closest declared name.
+        suggestion: Option<&'static str>,
+        /// Every declared name.
+        expected: Vec<&'static str>,
+    },
+    /// A value of the wrong type.
+    #[error("parameter `{path}`: expected {expected}, found {found}")]
+    WrongType {
+        /// The parameter, with the index or key inside it (`tags[2]`).
+        path: String,
+        /// The declared type.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
+    /// A value its Rust type rejected.
+    #[error("parameter `{path}`: {message}")]
+    Invalid {
+        /// Where inside the parameters.
+        path: String,
+        /// The type's reason.
+        message: String,
+    },
+}

@@ -1,0 +1,75 @@
+//! The runtime of a manifest-driven gateway.
+//!
+//! A service declares its operations in `operations.yaml`; `gateway-codegen` (from `build.rs`)
+//! or the [`gateway!`] macro turns the manifest into a `gateway` module: typed wrappers such as
+//! `gateway::cache_get(key, default)`, the dynamic entry `execute_operation(interface,
+//! operation, params)`, the operation registry and per-interface routers. Core functions are
+//! attached with [`#[operation]`](operation), which checks their signatures against the
+//! manifest. This crate is what that generated code calls into.
+//!
+//! ```text
+//! // src/lib.rs, with `gateway_codegen::Builder` in build.rs:
+//! gateway_runtime::include_gateway!();
+//!
+//! #[gateway_runtime::operation(CACHE.get)]
+//! fn get_value(store: &CacheStore, key: &str, default: Value) -> Value {
+//!     store.get(key).unwrap_or(default)
+//! }
+//! ```
+
+mod descriptor;
+mod error;
+mod params;
+mod runtime;
+mod state;
+mod suggest;
+
+pub use descriptor::{
+    InterfaceDescriptor, OperationDescriptor, ParamDescriptor, Priority, Registry, TypeDesc,
+    Visibility,
+};
+pub use error::{BoxError, GatewayError, OpResult, OperationError, ParamProblem};
+pub use params::{
+    check_params, decode_params, describe, encode_result, json_literal, params_schema,
+};
+pub use runtime::{Call, Runtime};
+pub use state::{AnyState, InitContext, InterfaceState, StateInit, state_init};
+
+/// Attaches a core function to the operation it implements, e.g. `#[operation(CACHE.get)]`.
+///
+/// The function's parameters must be the manifest's parameters in the manifest's order (plus,
+/// optionally, a reference to the interface's state), with matching types; mismatches are
+/// compile errors on the offending parameter. See the crate's README for the type mapping.
+pub use gateway_macros::operation;
+
+/// Generates the `gateway` module from a manifest, without a build script.
+///
+/// `gateway!()` reads `operations.yaml` found next to the calling file or in a parent folder
+/// up to the crate root; `gateway!(manifest = "api/operations.yaml")` names the file, relative
+/// to the calling file.
+pub use gateway_macros::gateway;
+
+/// A JSON value: what the dynamic path takes and returns, and the `any` type.
+pub use serde_json::Value;
+
+/// A JSON object: the `dict` type.
+pub type Dict = serde_json::Map<String, Value>;
+
+/// Includes the gateway module that `gateway_codegen::Builder` wrote in `build.rs`.
+///
+/// Invoke it at the crate root: `#[operation]` refers to the module as `crate::gateway`
+/// unless told otherwise.
+#[macro_export]
+macro_rules! include_gateway {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/gateway.rs"));
+    };
+}
+
+/// Items generated code needs but users should not name.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,162 @@
+//! JSON parameters in, JSON results out: the dynamic path's checks.
+//!
+//! Parameters are checked against the operation's declaration before serde sees them, so a
+//! caller learns about every missing, unexpected or ill-typed parameter at once, each by name.
+
+use crate::descriptor::{OperationDescriptor, TypeDesc};
+use crate::error::{GatewayError, ParamProblem};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Checks `params` against `op` and decodes them into the operation's parameter struct.
+///
+/// `null` stands for "no parameters". Every problem is reported, not just the first.
+pub fn decode_params<P: DeserializeOwned>(
+    op: &'static OperationDescriptor,
+    params: Value,
+) -> Result<P, GatewayError> {
+    let problems = check_params(op, &params);
+    if !problems.is_empty() {
+        return Err(GatewayError::InvalidParams {
+            operation: op.name,
+            problems,
+        });
+    }
+    let params = match params {
+        Value::Null => Value::Object(Default::default()),
+        other => other,
+    };
+    serde_path_to_error::deserialize(params).map_err(|error| GatewayError::InvalidParams {
+        operation: op.name,
+        problems: vec![ParamProblem::Invalid {
+            path: error.path().to_string(),
+            message: error.into_inner().to_string(),
+        }],
+    })
+}
+
+/// Encodes a typed result as JSON.
+pub fn encode_result<T: Serialize>(
+    op: &'static OperationDescriptor,
+    result: Result<T, GatewayError>,
+) -> Result<Value, GatewayError> {
+    serde_json::to_value(result?).map_err(|source| GatewayError::ResultEncoding {
+        operation: op.name,
+        source,
+    })
+}
+
+/// Every problem of `params` against the declaration of `op`.
+pub fn check_params(op: &OperationDescriptor, params: &Value) -> Vec<ParamProblem> {
+    let empty = serde_json::Map::new();
+    let object = match params {
+        Value::Object(object) => object,
+        Value::Null => &empty,
+        other => {
+            return vec![ParamProblem::NotAnObject {
+                found: describe(other),
+            }];
+        }
+    };
+    let mut problems = Vec::new();
+    let declared: Vec<&'static str> = op.params.iter().map(|p| p.name).collect();
+    for name in object.keys() {
+        if op.param(name).is_none() {
+            problems.push(ParamProblem::Unexpected {
+                name: name.clone(),
+                suggestion: crate::suggest::closest(name, declared.iter().copied()),
+                expected: declared.clone(),
+            });
+        }
+    }
+    for param in op.params {
+        match object.get(param.name) {
+            None => {
+                if param.required {
+                    problems.push(ParamProblem::Missing {
+                        name: param.name,
+                        expected: param.ty.to_string(),
+                    });
+                }
+            }
+            // An omitted optional parameter may also be passed as null.
+            Some(Value::Null) if !param.required => {}
+            Some(value) => check_value(param.name.to_owned(), &param.ty, value, &mut problems),
+        }
+    }
+    problems
+}
+
+fn check_value(path: String, ty: &TypeDesc, value: &Value, problems: &mut Vec<ParamProblem>) {
+    let fits = match (ty, value) {
+        (TypeDesc::Any | TypeDesc::Rust(_), _) => true,
+        (TypeDesc::Optional(_), Value::Null) => true,
+        (TypeDesc::Optional(inner), _) => return check_value(path, inner, value, problems),
+        (TypeDesc::String, Value::String(_))
+        | (TypeDesc::Bool, Value::Bool(_))
+        | (TypeDesc::Dict, Value::Object(_))
+        | (TypeDesc::List, Value::Array(_))
+        | (TypeDesc::None, Value::Null) => true,
+        (TypeDesc::Int, Value::Number(n)) => n.is_i64(),
+        (TypeDesc::Float, Value::Number(_)) => true,
+        (TypeDesc::ListOf(inner), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                check_value(format!("{path}[{index}]"), inner, item, problems);
+            }
+            true
+        }
+        (TypeDesc::MapOf(inner), Value::Object(entries)) => {
+            for (key, item) in entries {
+                check_value(format!("{path}.{key}"), inner, item, problems);
+            }
+            true
+        }
+        _ => false,
+    };
+    if !fits {
+        let found = match (ty, value) {
+            (TypeDesc::Int, Value::Number(n)) if n.is_u64() => {
+                format!("{n}, which is out of range for int (i64)")
+            }
+            _ => describe(value),
+        };
+        problems.push(ParamProblem::WrongType {
+            path,
+            expected: ty.to_string(),
+            found,
+        });
+    }
+}
+
+/// `string "abc"`, `integer 5`, `list`...: a JSON value for error messages, kept short.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) if n.is_f64() => format!("number {n}"),
+        Value::Number(n) => format!("integer {n}"),
+        Value::String(s) => {
+            let mut shown: String = s.chars().take(40).collect();
+            if shown.len() < s.len() {
+                shown.push('…');
+            }
+            format!("string {shown:?}")
+        }
+        Value::Array(items) => format!("a list of {} items", items.len()),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The JSON Schema of a parameter struct; generated descriptors point at it.
+pub fn params_schema<P: schemars::JsonSchema>() -> schemars::Schema {
+    schemars::schema_for!(P)
+}
+
+/// A JSON default from the manifest, as generated code spells it (`any`, `dict`, `list`).
+///
+/// The text was produced by the code generator from a value it validated, so it always
+/// parses; should it not, the type's default is returned rather than panicking.
+pub fn json_literal<T: DeserializeOwned + Default>(json: &str) -> T {
+    serde_json::from_str(json).unwrap_or_default()
+}
