@@ -25,6 +25,13 @@ pub fn decode_params<P: DeserializeOwned>(
     }
     let params = match params {
         Value::Null => Value::Object(Default::default()),
+        // `null` for a parameter that is not required means "omitted": its default applies.
+        Value::Object(mut object) => {
+            object.retain(|name, value| {
+                !value.is_null() || op.param(name).is_some_and(|p| p.required)
+            });
+            Value::Object(object)
+        }
         other => other,
     };
     serde_path_to_error::deserialize(params).map_err(|error| GatewayError::InvalidParams {

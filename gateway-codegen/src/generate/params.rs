@@ -76,6 +76,9 @@ fn field(op: &Operation, param: &Param) -> TokenStream {
     let serde = if param.default.is_some() {
         let path = format!("defaults::{}", default_fn_ident(op, param));
         quote!(#[serde(default = #path)])
+    } else if field_is_option(param) && param.required {
+        // Present but possibly null (`optional<T>` with `required: true`).
+        quote!(#[schemars(required)])
     } else if field_is_option(param) {
         quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
     } else {
@@ -94,7 +97,7 @@ fn default_fn(op: &Operation, param: &Param) -> Option<TokenStream> {
     ));
     let (mut ty, mut expr) = if is_string(param) {
         let text = value.as_str().unwrap_or_default();
-        (quote!(Cow<'static, str>), quote!(Cow::Borrowed(#text)))
+        (quote!(Cow<'a, str>), quote!(Cow::Borrowed(#text)))
     } else {
         let ty = value_type(param);
         (rust_type(ty, Paths::Generated), default_expr(ty, value))
@@ -103,9 +106,10 @@ fn default_fn(op: &Operation, param: &Param) -> Option<TokenStream> {
         ty = quote!(Option<#ty>);
         expr = quote!(Some(#expr));
     }
+    let lifetime = is_string(param).then(|| quote!(<'a>));
     Some(quote! {
         #doc
-        pub fn #name() -> #ty {
+        pub fn #name #lifetime() -> #ty {
             #expr
         }
     })
