@@ -69,7 +69,7 @@ pub fn locate(call_file: Option<&Path>, explicit: Option<&str>) -> Result<Locate
     });
     if let Some(explicit) = explicit {
         let base = call_dir.as_deref().unwrap_or(&crate_dir);
-        return load_manifest(&base.join(explicit));
+        return load_manifest(&base.join(explicit), explicit);
     }
     if let Some(out_dir) = std::env::var_os("OUT_DIR") {
         let model_file = Path::new(&out_dir).join(MODEL_FILE);
@@ -82,7 +82,7 @@ pub fn locate(call_file: Option<&Path>, explicit: Option<&str>) -> Result<Locate
     while let Some(current) = dir {
         let candidate = current.join(DEFAULT_MANIFEST);
         if candidate.is_file() {
-            return load_manifest(&candidate);
+            return load_manifest(&candidate, &display_name(&candidate, &crate_dir));
         }
         searched.push(current.display().to_string());
         if current.join("Cargo.toml").is_file() {
@@ -92,7 +92,7 @@ pub fn locate(call_file: Option<&Path>, explicit: Option<&str>) -> Result<Locate
     }
     let at_root = crate_dir.join(DEFAULT_MANIFEST);
     if at_root.is_file() {
-        return load_manifest(&at_root);
+        return load_manifest(&at_root, DEFAULT_MANIFEST);
     }
     searched.push(crate_dir.display().to_string());
     Err(LocateError::NotFound(format!(
@@ -115,7 +115,12 @@ fn cached(
     load: impl FnOnce(&str) -> Result<Located, LocateError>,
 ) -> Result<Located, LocateError> {
     let content = std::fs::read_to_string(path)
-        .map_err(|e| LocateError::NotFound(format!("cannot read `{}`: {e}", path.display())))?;
+        .map_err(|e| {
+            LocateError::NotFound(format!(
+                "cannot read the manifest `{}`: {e}\n= help: `manifest = \"...\"` is relative to the file that names it",
+                path.display()
+            ))
+        })?;
     let mut cache = cache().lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((old, result)) = cache.get(path) {
         if *old == content {
@@ -127,11 +132,18 @@ fn cached(
     result
 }
 
-fn load_manifest(path: &Path) -> Result<Located, LocateError> {
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+/// How diagnostics name a manifest found by searching: relative to the crate when inside it.
+fn display_name(path: &Path, crate_dir: &Path) -> String {
+    match path.strip_prefix(crate_dir) {
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
+fn load_manifest(path: &Path, name: &str) -> Result<Located, LocateError> {
     cached(path, |text| {
         let manifest = Manifest::parse(crate::SourceFile::new(name, text))
             .map_err(|r| LocateError::Invalid(Arc::new(r)))?;
@@ -177,7 +189,20 @@ impl LocateError {
                     report.error_count()
                 )
             }
-            LocateError::Invalid(report) => report.to_string(),
+            LocateError::Invalid(report) => {
+                let errors = report.error_count();
+                let plural = if errors == 1 { "" } else { "s" };
+                let rendered: Vec<String> = report
+                    .diagnostics()
+                    .iter()
+                    .map(|d| d.render(report.source()))
+                    .collect();
+                format!(
+                    "`{}` has {errors} error{plural}:\n\n{}",
+                    report.source().name(),
+                    rendered.join("\n\n")
+                )
+            }
         };
         syn::Error::new(span, message).to_compile_error()
     }

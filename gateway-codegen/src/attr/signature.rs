@@ -35,9 +35,11 @@ pub fn check(
     let mut args = Vec::new();
     let mut seen: Vec<usize> = Vec::new();
     let mut has_state = false;
+    let mut unnamed = false;
     for input in &function.sig.inputs {
         let FnArg::Typed(input) = input else { continue };
         let Some(ident) = plain_name(&input.pat, &mut errors) else {
+            unnamed = true;
             args.push(quote!(::core::unreachable!()));
             continue;
         };
@@ -86,7 +88,8 @@ pub fn check(
             }
         }
     }
-    for (index, param) in op.params.iter().enumerate() {
+    // A parameter without a plain name may be any of them: do not guess which are missing.
+    for (index, param) in op.params.iter().enumerate().filter(|_| !unnamed) {
         if !seen.contains(&index) {
             errors.push(syn::Error::new(
                 function.sig.ident.span(),
@@ -203,7 +206,7 @@ fn state_arg(interface: &Interface, ty: &syn::Type, errors: &mut Vec<syn::Error>
         None => errors.push(syn::Error::new_spanned(
             ty,
             format!(
-                "interface `{}` declares no state to pass as `{}`\n= help: declare it in the manifest: `$interfaces: {{{}: {{state: crate::path::To{}}}}}`, or remove this parameter",
+                "interface `{}` declares no state to pass as `{}`\n= help: declare it in the manifest: `$interfaces: {{{}: {{state: crate::path::to::{}}}}}`, or remove this parameter",
                 interface.name,
                 display_syn(ty),
                 interface.name,

@@ -1,0 +1,15 @@
+gateway_runtime::gateway!();
+
+#[gateway_runtime::operation(CACHE.get)]
+fn get(key: &str, default: gateway_runtime::Value) -> gateway_runtime::Value {
+    let _ = key;
+    default
+}
+
+#[gateway_runtime::operation(CACHE.get)]
+fn get_again(key: &str, default: gateway_runtime::Value) -> gateway_runtime::Value {
+    let _ = key;
+    default
+}
+
+fn main() {}

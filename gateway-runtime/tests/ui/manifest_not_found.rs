@@ -1,0 +1,3 @@
+gateway_runtime::gateway!(manifest = "manifests/missing.yaml");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// CACHE.get is declared in operations.yaml, but no function implements it.
+gateway_runtime::gateway!();
+
+fn main() {}

@@ -1,0 +1,17 @@
+gateway_runtime::gateway!(manifest = "manifests/stateful.yaml");
+
+struct Store;
+
+impl gateway_runtime::InterfaceState for Store {
+    fn init(_: &gateway_runtime::InitContext<'_>) -> Result<Self, gateway_runtime::BoxError> {
+        Ok(Store)
+    }
+}
+
+#[gateway_runtime::operation(CACHE.set, manifest = "manifests/stateful.yaml")]
+fn set(store: &Store, key: &str, ttl: Option<i64>) -> Result<String, std::io::Error> {
+    let _ = (store, ttl);
+    Ok(key.to_owned())
+}
+
+fn main() {}
