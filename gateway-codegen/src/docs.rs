@@ -92,7 +92,7 @@ fn operation(out: &mut String, op: &Operation) {
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(out, "Returns `{}`.", escape(&op.returns.manifest_name()));
+    let _ = write!(out, "Returns `{}`.", escape(&op.returns.manifest_name()));
     for flag in flags(op) {
         let _ = write!(out, " {flag}.");
     }

@@ -79,8 +79,8 @@ fn decode_operation(
     let context = format!("operation `{}`", wrapper.value);
     let entries = expect_map(node, &context, diags)?;
     let fields = Fields::new(entries, OPERATION_KEYS, &context, diags);
-    let interface = fields.get("interface").and_then(|n| string(n, diags));
-    let operation = fields.get("operation").and_then(|n| string(n, diags));
+    let interface = fields.string("interface", diags);
+    let operation = fields.string("operation", diags);
     for (key, value) in [("interface", &interface), ("operation", &operation)] {
         if value.is_none() && fields.get(key).is_none() {
             diags
@@ -96,33 +96,21 @@ fn decode_operation(
     Some(OperationAst {
         interface,
         operation,
-        description: fields.get("description").and_then(|n| string(n, diags)),
+        description: fields.string("description", diags),
         parameters,
-        returns: fields.get("returns").and_then(|n| string(n, diags)),
+        returns: fields.string("returns", diags),
         cacheable: fields.get("cacheable").and_then(|n| cacheable(n, diags)),
-        timeout: fields.get("timeout").and_then(|n| duration(n, diags)),
+        timeout: fields.duration("timeout", diags),
         batch: fields.get("batch").and_then(|n| batch(n, diags)),
-        visibility: fields.get("visibility").and_then(|n| {
-            choice(
-                n,
-                &[
+        visibility: fields.choice("visibility", &[
                     ("public", Visibility::Public),
                     ("internal", Visibility::Internal),
-                ],
-                diags,
-            )
-        }),
-        priority: fields.get("priority").and_then(|n| {
-            choice(
-                n,
-                &[
+                ], diags),
+        priority: fields.choice("priority", &[
                     ("normal", Priority::Normal),
                     ("critical", Priority::Critical),
-                ],
-                diags,
-            )
-        }),
-        is_async: fields.get("async").and_then(|n| boolean(n, diags)),
+                ], diags),
+        is_async: fields.boolean("async", diags),
         wrapper,
     })
 }
@@ -150,8 +138,8 @@ fn decode_params(node: &Node, context: &str, diags: &mut Diagnostics) -> Vec<Par
             continue;
         };
         let fields = Fields::new(entries, PARAM_KEYS, "a parameter", diags);
-        let name = fields.get("name").and_then(|n| string(n, diags));
-        let ty = fields.get("type").and_then(|n| string(n, diags));
+        let name = fields.string("name", diags);
+        let ty = fields.string("type", diags);
         for (key, missing) in [("name", name.is_none()), ("type", ty.is_none())] {
             if missing && fields.get(key).is_none() {
                 diags
@@ -166,9 +154,9 @@ fn decode_params(node: &Node, context: &str, diags: &mut Diagnostics) -> Vec<Par
             span: item.span,
             name,
             ty,
-            required: fields.get("required").and_then(|n| boolean(n, diags)),
+            required: fields.boolean("required", diags),
             default: fields.get("default").cloned(),
-            description: fields.get("description").and_then(|n| string(n, diags)),
+            description: fields.string("description", diags),
         });
     }
     params
@@ -191,16 +179,10 @@ fn decode_interfaces(node: &Node, diags: &mut Diagnostics) -> Vec<InterfaceAst> 
         let fields = Fields::new(settings, INTERFACE_KEYS, &context, diags);
         interfaces.push(InterfaceAst {
             name: Spanned::new(name.to_owned(), key.span),
-            description: fields.get("description").and_then(|n| string(n, diags)),
-            state: fields.get("state").and_then(|n| string(n, diags)),
-            preload: fields.get("preload").and_then(|n| boolean(n, diags)),
-            unload: fields.get("unload").and_then(|n| {
-                choice(
-                    n,
-                    &[("auto", UnloadPolicy::Auto), ("never", UnloadPolicy::Never)],
-                    diags,
-                )
-            }),
+            description: fields.string("description", diags),
+            state: fields.string("state", diags),
+            preload: fields.boolean("preload", diags),
+            unload: fields.choice("unload", &[("auto", UnloadPolicy::Auto), ("never", UnloadPolicy::Never)], diags),
         });
     }
     interfaces
@@ -239,6 +221,22 @@ impl<'n> Fields<'n> {
 
     fn get(&self, key: &str) -> Option<&'n Node> {
         self.found.get(key).copied()
+    }
+
+    fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<String>> {
+        self.get(key).and_then(|n| string(key, n, diags))
+    }
+
+    fn boolean(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
+        self.get(key).and_then(|n| boolean(key, n, diags))
+    }
+
+    fn duration(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<Duration>> {
+        self.get(key).and_then(|n| duration(key, n, diags))
+    }
+
+    fn choice<T: Copy>(&self, key: &str, options: &[(&str, T)], diags: &mut Diagnostics) -> Option<Spanned<T>> {
+        self.get(key).and_then(|n| choice(key, n, options, diags))
     }
 }
 
@@ -293,14 +291,14 @@ fn expect_map<'n>(
     }
 }
 
-fn string(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<String>> {
+fn string(key: &str, node: &Node, diags: &mut Diagnostics) -> Option<Spanned<String>> {
     match &node.value {
         NodeValue::Str(s) => Some(Spanned::new(s.clone(), node.span)),
         _ => {
             diags
                 .error(
                     node.span,
-                    format!("expected a string, found {}", node.describe()),
+                    format!("`{key}` must be a string, found {}", node.describe()),
                 )
                 .label("expected a string")
                 .help("quote the value if it should be read as text");
@@ -309,14 +307,14 @@ fn string(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<String>> {
     }
 }
 
-fn boolean(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
+fn boolean(key: &str, node: &Node, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
     match &node.value {
         NodeValue::Bool(b) => Some(Spanned::new(*b, node.span)),
         _ => {
             diags
                 .error(
                     node.span,
-                    format!("expected `true` or `false`, found {}", node.describe()),
+                    format!("`{key}` must be `true` or `false`, found {}", node.describe()),
                 )
                 .label("expected a boolean");
             None
@@ -325,6 +323,7 @@ fn boolean(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
 }
 
 fn choice<T: Copy>(
+    key: &str,
     node: &Node,
     options: &[(&str, T)],
     diags: &mut Diagnostics,
@@ -334,15 +333,16 @@ fn choice<T: Copy>(
     if let Some((_, value)) = options.iter().find(|(name, _)| *name == given) {
         return Some(Spanned::new(*value, node.span));
     }
+    let shown = node.as_str().map_or_else(|| node.describe(), |s| format!("`{s}`"));
     diags
-        .error(node.span, format!("unexpected value {}", node.describe()))
+        .error(node.span, format!("unknown {key} {shown}"))
         .label("not a known value")
         .note(expected_one_of(names.clone()))
         .help_opt(did_you_mean(given, names));
     None
 }
 
-fn duration(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<Duration>> {
+fn duration(key: &str, node: &Node, diags: &mut Diagnostics) -> Option<Spanned<Duration>> {
     let parsed = match &node.value {
         NodeValue::Int(i) if *i > 0 => Some(Duration::from_secs(*i as u64)),
         NodeValue::Float(f) if f.is_finite() && *f > 0.0 => Duration::try_from_secs_f64(*f).ok(),
@@ -353,7 +353,7 @@ fn duration(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<Duration>> {
         diags
             .error(
                 node.span,
-                format!("expected a positive duration, found {}", node.describe()),
+                format!("`{key}` must be a positive duration, found {}", node.describe()),
             )
             .label("not a duration")
             .help(DURATION_HELP);
@@ -367,9 +367,7 @@ fn cacheable(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<CacheableAs
         NodeValue::Map(entries) => {
             let fields = Fields::new(entries, CACHEABLE_KEYS, "`cacheable`", diags);
             CacheableAst::Ttl(
-                fields
-                    .get("ttl")
-                    .and_then(|n| duration(n, diags))
+                fields.duration("ttl", diags)
                     .map(|d| d.value),
             )
         }
@@ -393,7 +391,7 @@ fn batch(node: &Node, diags: &mut Diagnostics) -> Option<BatchAst> {
         }),
         NodeValue::Map(entries) => {
             let fields = Fields::new(entries, BATCH_KEYS, "`batch`", diags);
-            let operation = fields.get("operation").and_then(|n| string(n, diags));
+            let operation = fields.string("operation", diags);
             if fields.get("operation").is_none() {
                 diags
                     .error(node.span, "`batch` has no `operation`")

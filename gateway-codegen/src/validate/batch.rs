@@ -6,68 +6,45 @@ use crate::load::ast::OperationAst;
 use crate::model::{BatchLink, Operation, Param, Type};
 use crate::suggest::did_you_mean;
 
-/// Checks every `batch` link and records the valid ones in the operations.
+/// Checks every `batch` link of the manifest and records the valid ones in `operations`.
 ///
-/// `declared` holds every wrapper name of the manifest, including entries that failed
-/// validation: a link to one of those is not reported again.
-pub fn check(
-    operations: &mut [(Operation, &OperationAst)],
-    declared: &[&str],
-    diags: &mut Diagnostics,
-) {
-    for index in 0..operations.len() {
-        if let Some(link) = link_of(operations, index, declared, diags) {
-            operations[index].0.batch = Some(link);
-        }
-    }
-}
-
-fn link_of(
-    operations: &[(Operation, &OperationAst)],
-    index: usize,
-    declared: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<BatchLink> {
-    let (single, entry) = &operations[index];
-    let batch = entry.batch.as_ref()?;
-    {
-        let partner_name = batch.operation.as_ref()?;
-        let span = partner_name.span;
-        let partner = operations
-            .iter()
-            .find(|(op, _)| op.wrapper == partner_name.value);
-        let Some((partner, partner_entry)) = partner else {
-            if declared.contains(&partner_name.value.as_str()) {
-                return None;
-            }
-            let known = operations.iter().map(|(op, _)| op.wrapper.as_str());
+/// A link to a wrapper that does not exist is reported even when the entry holding it is
+/// broken otherwise; the shapes are only compared when both entries are valid.
+pub fn check(operations: &mut [(Operation, &OperationAst)], entries: &[OperationAst], diags: &mut Diagnostics) {
+    for entry in entries {
+        let Some(partner_name) = entry.batch.as_ref().and_then(|b| b.operation.as_ref()) else {
+            continue;
+        };
+        if !entries.iter().any(|e| e.wrapper.value == partner_name.value) {
+            let known = entries.iter().map(|e| e.wrapper.value.as_str());
             diags
-                .error(
-                    span,
-                    format!(
-                        "no operation `{}` to batch `{}`",
-                        partner_name.value, single.wrapper
-                    ),
-                )
+                .error(partner_name.span, format!("no operation `{}` to batch `{}`", partner_name.value, entry.wrapper.value))
                 .label("unknown wrapper name")
                 .help_opt(did_you_mean(&partner_name.value, known))
                 .note("`batch` names the wrapper (manifest key) of the batch operation");
-            return None;
+            continue;
+        }
+        let single = operations.iter().position(|(op, _)| op.wrapper == entry.wrapper.value);
+        let partner = operations.iter().find(|(op, _)| op.wrapper == partner_name.value);
+        let (Some(single), Some((partner, partner_entry))) = (single, partner) else {
+            continue;
         };
-        let related = partner_entry.wrapper.span;
-        match shape_problem(single, partner, partner_entry.batch.is_some()) {
+        let problem = shape_problem(&operations[single].0, partner, partner_entry.batch.is_some());
+        match problem {
             Some(problem) => {
                 diags
-                    .error(span, format!("`{}` cannot batch `{}`: {problem}", partner.wrapper, single.wrapper))
+                    .error(partner_name.span, format!("`{}` cannot batch `{}`: {problem}", partner.wrapper, entry.wrapper.value))
                     .label("ill-shaped batch partner")
-                    .related(related, "batch operation declared here")
+                    .related(partner_entry.wrapper.span, "batch operation declared here")
                     .note("a batch operation takes a list of the single operation's inputs and returns one result per input, as a list (in order) or a map (keyed)");
-                None
             }
-            None => Some(BatchLink {
-                operation: partner.wrapper.clone(),
-                max_size: batch.max_size.as_ref().map(|m| m.value),
-            }),
+            None => {
+                let link = BatchLink {
+                    operation: partner.wrapper.clone(),
+                    max_size: entry.batch.as_ref().and_then(|b| b.max_size.as_ref()).map(|m| m.value),
+                };
+                operations[single].0.batch = Some(link);
+            }
         }
     }
 }

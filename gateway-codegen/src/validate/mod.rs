@@ -27,12 +27,7 @@ pub fn validate(source: &SourceFile, ast: &ManifestAst, diags: &mut Diagnostics)
     }
     check_unique_pairs(&operations, diags);
     check_type_names(&operations, diags);
-    let declared: Vec<&str> = ast
-        .operations
-        .iter()
-        .map(|o| o.wrapper.value.as_str())
-        .collect();
-    batch::check(&mut operations, &declared, diags);
+    batch::check(&mut operations, &ast.operations, diags);
 
     let mut interfaces: Vec<Interface> = Vec::new();
     for (op, _) in operations {

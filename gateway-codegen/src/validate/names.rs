@@ -37,6 +37,13 @@ pub enum NameKind {
 }
 
 impl NameKind {
+    fn article(self) -> &'static str {
+        match self {
+            NameKind::Interface | NameKind::Operation => "an",
+            NameKind::Wrapper | NameKind::Param => "a",
+        }
+    }
+
     fn what(self) -> &'static str {
         match self {
             NameKind::Wrapper => "wrapper name",
@@ -79,13 +86,15 @@ pub fn check(name: &Spanned<String>, kind: NameKind, diags: &mut Diagnostics) ->
             .error(
                 name.span,
                 format!(
-                    "`{text}` cannot be a {}: `{lower}` is a Rust keyword",
+                    "`{text}` cannot be {} {}: `{lower}` is a Rust keyword",
+                    kind.article(),
                     kind.what()
                 ),
             )
             .label("Rust keyword")
             .help(format!(
-                "rename it, e.g. `{lower}_value` or a more specific word"
+                "rename it, e.g. `{text}{}` or a more specific word",
+                if upper { "_VALUE" } else { "_value" }
             ));
         return false;
     }

@@ -1,0 +1,153 @@
+//! Every kind of bad manifest, with the full message a user sees, snapshotted under
+//! `snapshots/diagnostics/`.
+
+use gateway_codegen::{Manifest, SourceFile};
+
+/// (snapshot name, manifest text).
+const BAD_MANIFESTS: &[(&str, &str)] = &[
+    ("yaml_syntax_error", "cache_get:\n  interface: [CACHE\n  operation: get\n"),
+    ("tab_indentation", "cache_get:\n\tinterface: CACHE\n"),
+    ("empty_file", ""),
+    ("only_comments", "# nothing declared yet\n"),
+    ("empty_mapping", "{}\n"),
+    ("only_interface_settings", "$interfaces:\n  CACHE:\n    preload: true\n"),
+    ("not_a_mapping", "- cache_get\n- cache_set\n"),
+    ("second_document", "a:\n  interface: A\n  operation: a\n---\nb: 1\n"),
+    (
+        "unknown_key",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  paramters:\n    - name: key\n      type: string\n  returns: any\n",
+    ),
+    (
+        "unknown_parameter_key",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  parameters:\n    - name: key\n      typ: string\n      requird: true\n",
+    ),
+    (
+        "unknown_type",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  parameters:\n    - {name: key, type: strng, required: true}\n  returns: lst<any>\n",
+    ),
+    (
+        "unknown_capitalised_type",
+        "user_get:\n  interface: USERS\n  operation: get\n  returns: User\n",
+    ),
+    (
+        "malformed_type_expressions",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: a, type: 'list<int'}\n    - {name: b, type: 'list[int]'}\n    - {name: c, type: 'int<str>'}\n    - {name: d, type: 'map<int, str>'}\n    - {name: e, type: none}\n    - {name: f, type: 'self::Local'}\n    - {name: g, type: 'crate::Page<int>'}\n",
+    ),
+    (
+        "duplicate_wrapper",
+        "cache_get:\n  interface: CACHE\n  operation: get\ncache_get:\n  interface: CACHE\n  operation: fetch\n",
+    ),
+    (
+        "duplicate_operation",
+        "cache_get:\n  interface: CACHE\n  operation: get\ncache_fetch:\n  interface: CACHE\n  operation: get\n",
+    ),
+    (
+        "duplicate_parameter",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: key, type: string}\n    - {name: key, type: int}\n",
+    ),
+    (
+        "invalid_identifiers",
+        "cache-get:\n  interface: Cache\n  operation: getValue\n  parameters:\n    - {name: 2fast, type: int}\n",
+    ),
+    (
+        "rust_keywords",
+        "match:\n  interface: TYPE\n  operation: loop\n  parameters:\n    - {name: type, type: string}\n",
+    ),
+    (
+        "reserved_wrapper_name",
+        "execute_operation:\n  interface: A\n  operation: run\n",
+    ),
+    (
+        "colliding_type_names",
+        "cache_get:\n  interface: CACHE\n  operation: get\ncache__get:\n  interface: CACHE\n  operation: get2\n",
+    ),
+    (
+        "default_does_not_match_type",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: ttl, type: int, default: soon}\n    - {name: tags, type: list<string>, default: [a, 2]}\n    - {name: ratio, type: float, default: .nan}\n    - {name: user, type: crate::User, default: {id: 1}}\n",
+    ),
+    (
+        "required_with_default",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - name: ttl\n      type: int\n      required: true\n      default: 30\n",
+    ),
+    (
+        "batch_partner_missing",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  parameters:\n    - {name: key, type: string, required: true}\n  returns: any\n  batch: cache_get_bacth\ncache_get_batch:\n  interface: CACHE\n  operation: get_batch\n  parameters:\n    - {name: keys, type: list<string>, required: true}\n  returns: list<any>\n",
+    ),
+    (
+        "batch_partner_ill_shaped",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  parameters:\n    - {name: key, type: string, required: true}\n  returns: any\n  batch: {operation: cache_get_batch, max_size: 0}\ncache_get_batch:\n  interface: CACHE\n  operation: get_batch\n  parameters:\n    - {name: keys, type: list<int>, required: true}\n  returns: list<any>\ncache_del:\n  interface: CACHE\n  operation: del\n  parameters:\n    - {name: key, type: string, required: true}\n  returns: bool\n  batch: cache_get_batch\nlog_info:\n  interface: LOGGING\n  operation: info\n  parameters:\n    - {name: message, type: string, required: true}\n  batch: cache_get_batch\n",
+    ),
+    (
+        "wrong_value_kinds",
+        "op:\n  interface: [A]\n  operation: 7\n  parameters: {name: key}\n  cacheable: maybe\n  timeout: -5\n  visibility: private\n  priority: high\n  async: yes\n",
+    ),
+    (
+        "entry_not_a_mapping",
+        "cache_get: CACHE.get\nlog_info:\n  interface: LOGGING\n  operation: info\n  parameters:\n    - message\n",
+    ),
+    (
+        "missing_required_keys",
+        "cache_get:\n  returns: any\n  parameters:\n    - type: string\n    - name: key\n",
+    ),
+    (
+        "interface_settings",
+        "$interface:\n  CACHE: {}\n$interfaces:\n  CACHEE:\n    preload: true\n  LOGGING:\n    state: self::Logger\n    unload: sometimes\n    preloaded: true\ncache_get:\n  interface: CACHE\n  operation: get\nlog_info:\n  interface: LOGGING\n  operation: info\n",
+    ),
+    (
+        "non_string_keys",
+        "123:\n  interface: A\n  operation: a\nop:\n  interface: A\n  operation: op\n  true: 1\n",
+    ),
+    ("unsupported_tag", "op: !operation\n  interface: A\n  operation: op\n"),
+    (
+        "many_errors_at_once",
+        "cache_get:\n  interface: CACHE\n  operation: get\n  paramters: []\n  returns: anything\ncache_set:\n  interface: cache\n  operation: set\n  parameters:\n    - {name: key, type: string, required: true, default: x}\n  timeout: 0s\n  batch: nothing\n",
+    ),
+];
+
+fn report(text: &str) -> String {
+    match Manifest::parse(SourceFile::new("operations.yaml", text)) {
+        Ok(_) => panic!("this manifest should not validate:\n{text}"),
+        Err(report) => report.to_string(),
+    }
+}
+
+#[test]
+fn every_bad_manifest_gets_a_clear_report() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots/diagnostics");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, text) in BAD_MANIFESTS {
+            let report = report(text);
+            insta::assert_snapshot!(*name, report, text);
+        }
+    });
+}
+
+#[test]
+fn every_error_is_collected_not_just_the_first() {
+    let text = BAD_MANIFESTS.iter().find(|(name, _)| *name == "many_errors_at_once").unwrap().1;
+    let report = Manifest::parse(SourceFile::new("operations.yaml", text)).unwrap_err();
+    assert!(report.error_count() >= 6, "{report}");
+    let lines = report.one_line_messages();
+    for expected in [
+        "operations.yaml:4:3: unknown key `paramters`",
+        "operations.yaml:5:12: unknown type `anything`",
+        "operations.yaml:7:14: `cache` is not a valid interface name",
+        "operations.yaml:10:58: parameter `key` is required but has a default",
+        "operations.yaml:11:12: `timeout` must be a positive duration",
+        "operations.yaml:12:10: no operation `nothing` to batch `cache_set`",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(expected)), "missing {expected:?} in {lines:#?}");
+    }
+}
+
+#[test]
+fn the_seed_fragment_loads_verbatim() {
+    let seed = "cache_get:\n  interface: CACHE\n  operation: get\n  parameters:\n    - name: key\n      type: string\n      required: true\n    - name: default\n      type: any\n      default: null\n  returns: any\n  cacheable: true\n";
+    let manifest = Manifest::parse(SourceFile::new("operations.yaml", seed)).unwrap();
+    let op = manifest.model.operation("CACHE", "get").unwrap();
+    assert_eq!(op.wrapper, "cache_get");
+    assert!(op.params[0].required && op.params[1].is_optional());
+    assert!(op.cacheable.is_some());
+}
