@@ -101,6 +101,11 @@ impl Diagnostic {
 
     /// Renders this diagnostic with the source line and a caret, like rustc.
     pub fn render(&self, source: &SourceFile) -> String {
+        self.render_styled(source, false)
+    }
+
+    /// [`Diagnostic::render`], with terminal colours when `styled`.
+    pub fn render_styled(&self, source: &SourceFile, styled: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -130,7 +135,12 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
-        Renderer::plain().render(&[group])
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
     }
 }
 
@@ -245,18 +255,27 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Report {
+    /// Every diagnostic rendered like rustc, then a summary line; coloured when `styled`.
+    pub fn render(&self, styled: bool) -> String {
+        let mut out = String::new();
         for diagnostic in &self.diagnostics {
-            writeln!(f, "{}\n", diagnostic.render(&self.source))?;
+            out.push_str(&diagnostic.render_styled(&self.source, styled));
+            out.push_str("\n\n");
         }
         let errors = self.error_count();
         let plural = if errors == 1 { "" } else { "s" };
-        write!(
-            f,
+        out.push_str(&format!(
             "error: could not load `{}` due to {errors} previous error{plural}",
             self.source.name()
-        )
+        ));
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 

@@ -76,9 +76,7 @@ impl Manifest {
                     None,
                     format!("cannot read the manifest `{}`: {error}", path.display()),
                 );
-                diagnostic.help(
-                    "check the path; relative paths start at the crate root (CARGO_MANIFEST_DIR)",
-                );
+                diagnostic.help("check that the file exists and is readable");
                 Err(Report::new(source, vec![diagnostic]))
             }
         }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The JSON Schema of `operations.yaml`, pretty-printed.
 pub fn manifest_schema() -> String {
-    let schema = schemars::schema_for!(ManifestSchema);
+    let schema = schemars::schema_for!(ManifestFormat);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
@@ -20,18 +20,18 @@ pub fn manifest_schema() -> String {
 /// optional `$interfaces` section.
 #[derive(JsonSchema)]
 #[schemars(title = "operations.yaml", extend("propertyNames" = { "pattern": "^([a-z_][a-z0-9_]*|\\$interfaces)$" }))]
-struct ManifestSchema {
+struct ManifestFormat {
     /// Settings per interface, keyed by interface name.
     #[serde(rename = "$interfaces")]
-    interfaces: Option<BTreeMap<String, InterfaceSchema>>,
+    interfaces: Option<BTreeMap<String, Interface>>,
     #[serde(flatten)]
-    operations: BTreeMap<String, OperationSchema>,
+    operations: BTreeMap<String, Operation>,
 }
 
 /// Settings of one interface.
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct InterfaceSchema {
+struct Interface {
     /// What the interface is for.
     description: Option<String>,
     /// The Rust type of the interface's state (implements `gateway_runtime::InterfaceState`),
@@ -40,12 +40,12 @@ struct InterfaceSchema {
     /// Create the state at start-up rather than on first use. Default: false.
     preload: Option<bool>,
     /// Whether the runtime may drop the state when idle. Default: auto.
-    unload: Option<UnloadSchema>,
+    unload: Option<Unload>,
 }
 
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
-enum UnloadSchema {
+enum Unload {
     /// The runtime decides, within its protections.
     Auto,
     /// Never unloaded once created.
@@ -55,7 +55,7 @@ enum UnloadSchema {
 /// One operation; the key is the name of its typed wrapper, e.g. `cache_get`.
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OperationSchema {
+struct Operation {
     /// The interface, in SCREAMING_SNAKE_CASE, e.g. `CACHE`.
     #[schemars(regex(pattern = r"^[A-Z_][A-Z0-9_]*$"))]
     interface: String,
@@ -65,20 +65,20 @@ struct OperationSchema {
     /// What the operation does; becomes rustdoc and API docs.
     description: Option<String>,
     /// The parameters, in call order.
-    parameters: Option<Vec<ParamSchema>>,
+    parameters: Option<Vec<Parameter>>,
     /// The result type (see `type`). Default: none.
     returns: Option<String>,
     /// Whether results may be cached: `true`, or `{ttl: 30s}`.
-    cacheable: Option<CacheableSchema>,
+    cacheable: Option<Cacheable>,
     /// How long a call may run: seconds, or a string such as "500ms" or "5s".
-    timeout: Option<DurationSchema>,
+    timeout: Option<Duration>,
     /// The batch operation that fuses calls of this one: its wrapper name, or
     /// `{operation: ..., max_size: ...}`.
-    batch: Option<BatchSchema>,
+    batch: Option<Batch>,
     /// Whether external entry points may reach it. Default: public.
-    visibility: Option<VisibilitySchema>,
+    visibility: Option<Visibility>,
     /// How it fares under free-tier protection. Default: normal.
-    priority: Option<PrioritySchema>,
+    priority: Option<Priority>,
     /// Whether the core function is `async`. Default: false.
     #[serde(rename = "async")]
     is_async: Option<bool>,
@@ -87,7 +87,7 @@ struct OperationSchema {
 /// One parameter.
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ParamSchema {
+struct Parameter {
     /// The parameter name, in snake_case.
     #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]*$"))]
     name: String,
@@ -106,35 +106,35 @@ struct ParamSchema {
 
 #[derive(JsonSchema)]
 #[serde(untagged)]
-enum CacheableSchema {
+enum Cacheable {
     Flag(bool),
-    Policy(CachePolicySchema),
+    Policy(CachePolicy),
 }
 
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CachePolicySchema {
+struct CachePolicy {
     /// How long a cached result stays valid.
-    ttl: Option<DurationSchema>,
+    ttl: Option<Duration>,
 }
 
 #[derive(JsonSchema)]
 #[serde(untagged)]
-enum DurationSchema {
+enum Duration {
     Seconds(f64),
     Text(String),
 }
 
 #[derive(JsonSchema)]
 #[serde(untagged)]
-enum BatchSchema {
+enum Batch {
     Wrapper(String),
-    Link(BatchLinkSchema),
+    Link(BatchLink),
 }
 
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BatchLinkSchema {
+struct BatchLink {
     /// The batch operation's wrapper name, e.g. `cache_get_batch`.
     operation: String,
     /// The largest batch one call takes.
@@ -144,7 +144,7 @@ struct BatchLinkSchema {
 
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
-enum VisibilitySchema {
+enum Visibility {
     /// Reachable from external entry points.
     Public,
     /// Only callable from inside the service.
@@ -153,7 +153,7 @@ enum VisibilitySchema {
 
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
-enum PrioritySchema {
+enum Priority {
     /// Throttled and blocked with the rest.
     Normal,
     /// Served while others are throttled or blocked.
@@ -188,20 +188,11 @@ mod tests {
     #[test]
     fn schema_and_decoder_accept_the_same_keys() {
         let schema: Value = serde_json::from_str(&manifest_schema()).unwrap();
-        assert_eq!(
-            properties(&schema, "OperationSchema"),
-            sorted(OPERATION_KEYS)
-        );
-        assert_eq!(properties(&schema, "ParamSchema"), sorted(PARAM_KEYS));
-        assert_eq!(
-            properties(&schema, "InterfaceSchema"),
-            sorted(INTERFACE_KEYS)
-        );
-        assert_eq!(
-            properties(&schema, "CachePolicySchema"),
-            sorted(CACHEABLE_KEYS)
-        );
-        assert_eq!(properties(&schema, "BatchLinkSchema"), sorted(BATCH_KEYS));
+        assert_eq!(properties(&schema, "Operation"), sorted(OPERATION_KEYS));
+        assert_eq!(properties(&schema, "Parameter"), sorted(PARAM_KEYS));
+        assert_eq!(properties(&schema, "Interface"), sorted(INTERFACE_KEYS));
+        assert_eq!(properties(&schema, "CachePolicy"), sorted(CACHEABLE_KEYS));
+        assert_eq!(properties(&schema, "BatchLink"), sorted(BATCH_KEYS));
         assert!(schema["properties"]["$interfaces"].is_object());
     }
 }

@@ -5,14 +5,23 @@ use gateway_codegen::{Manifest, SourceFile};
 
 /// (snapshot name, manifest text).
 const BAD_MANIFESTS: &[(&str, &str)] = &[
-    ("yaml_syntax_error", "cache_get:\n  interface: [CACHE\n  operation: get\n"),
+    (
+        "yaml_syntax_error",
+        "cache_get:\n  interface: [CACHE\n  operation: get\n",
+    ),
     ("tab_indentation", "cache_get:\n\tinterface: CACHE\n"),
     ("empty_file", ""),
     ("only_comments", "# nothing declared yet\n"),
     ("empty_mapping", "{}\n"),
-    ("only_interface_settings", "$interfaces:\n  CACHE:\n    preload: true\n"),
+    (
+        "only_interface_settings",
+        "$interfaces:\n  CACHE:\n    preload: true\n",
+    ),
     ("not_a_mapping", "- cache_get\n- cache_set\n"),
-    ("second_document", "a:\n  interface: A\n  operation: a\n---\nb: 1\n"),
+    (
+        "second_document",
+        "a:\n  interface: A\n  operation: a\n---\nb: 1\n",
+    ),
     (
         "unknown_key",
         "cache_get:\n  interface: CACHE\n  operation: get\n  paramters:\n    - name: key\n      type: string\n  returns: any\n",
@@ -97,7 +106,10 @@ const BAD_MANIFESTS: &[(&str, &str)] = &[
         "non_string_keys",
         "123:\n  interface: A\n  operation: a\nop:\n  interface: A\n  operation: op\n  true: 1\n",
     ),
-    ("unsupported_tag", "op: !operation\n  interface: A\n  operation: op\n"),
+    (
+        "unsupported_tag",
+        "op: !operation\n  interface: A\n  operation: op\n",
+    ),
     (
         "many_errors_at_once",
         "cache_get:\n  interface: CACHE\n  operation: get\n  paramters: []\n  returns: anything\ncache_set:\n  interface: cache\n  operation: set\n  parameters:\n    - {name: key, type: string, required: true, default: x}\n  timeout: 0s\n  batch: nothing\n",
@@ -126,7 +138,11 @@ fn every_bad_manifest_gets_a_clear_report() {
 
 #[test]
 fn every_error_is_collected_not_just_the_first() {
-    let text = BAD_MANIFESTS.iter().find(|(name, _)| *name == "many_errors_at_once").unwrap().1;
+    let text = BAD_MANIFESTS
+        .iter()
+        .find(|(name, _)| *name == "many_errors_at_once")
+        .unwrap()
+        .1;
     let report = Manifest::parse(SourceFile::new("operations.yaml", text)).unwrap_err();
     assert!(report.error_count() >= 6, "{report}");
     let lines = report.one_line_messages();
@@ -138,7 +154,10 @@ fn every_error_is_collected_not_just_the_first() {
         "operations.yaml:11:12: `timeout` must be a positive duration",
         "operations.yaml:12:10: no operation `nothing` to batch `cache_set`",
     ] {
-        assert!(lines.iter().any(|l| l.starts_with(expected)), "missing {expected:?} in {lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "missing {expected:?} in {lines:#?}"
+        );
     }
 }
 

@@ -9,7 +9,8 @@ fn workspace() -> PathBuf {
 }
 
 fn reference() -> Manifest {
-    Manifest::read(&workspace().join("operations.yaml"), "operations.yaml").unwrap_or_else(|r| panic!("{r}"))
+    Manifest::read(&workspace().join("operations.yaml"), "operations.yaml")
+        .unwrap_or_else(|r| panic!("{r}"))
 }
 
 fn snapshots() -> insta::Settings {
@@ -54,11 +55,18 @@ fn the_macro_and_the_builder_generate_the_same_module() {
     let expanded = macros::expand_gateway(args.parse().unwrap(), None);
     let expanded: syn::File = syn::parse2(expanded).expect("the macro expands to items");
     // The macro adds a dependency on the manifest file, then the module itself.
-    assert!(matches!(&expanded.items[0], syn::Item::Const(c) if quote::quote!(#c).to_string().contains("include_bytes")));
+    assert!(
+        matches!(&expanded.items[0], syn::Item::Const(c) if quote::quote!(#c).to_string().contains("include_bytes"))
+    );
     // The macro names the manifest as written in its arguments.
-    let model = Manifest::read(Path::new(&manifest), &manifest).unwrap().model;
+    let model = Manifest::read(Path::new(&manifest), &manifest)
+        .unwrap()
+        .model;
     let built: syn::File = syn::parse2(generate::module_tokens(&model, "gateway")).unwrap();
-    assert!(expanded.items[1..] == built.items[..], "the macro and the builder differ");
+    assert!(
+        expanded.items[1..] == built.items[..],
+        "the macro and the builder differ"
+    );
 }
 
 #[test]
@@ -80,12 +88,24 @@ fn the_builder_writes_only_what_changed() {
     assert_eq!(modified(), first, "unchanged output is not rewritten");
 
     let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, text.replace("Removes an entry.", "Removes one entry.")).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("Removes an entry.", "Removes one entry."),
+    )
+    .unwrap();
     builder.compile().unwrap();
     assert_ne!(modified(), first, "changed output is rewritten");
-    assert!(std::fs::read_to_string(&generated).unwrap().contains("Removes one entry."));
+    assert!(
+        std::fs::read_to_string(&generated)
+            .unwrap()
+            .contains("Removes one entry.")
+    );
 
-    std::fs::write(&manifest, "cache_get:\n  interface: cache\n  operation: get\n  paramters: []\n").unwrap();
+    std::fs::write(
+        &manifest,
+        "cache_get:\n  interface: cache\n  operation: get\n  paramters: []\n",
+    )
+    .unwrap();
     match builder.compile() {
         Err(gateway_codegen::BuildError::Manifest(report)) => assert_eq!(report.error_count(), 2),
         other => panic!("expected a manifest error, got {other:?}"),

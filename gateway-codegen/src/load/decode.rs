@@ -102,14 +102,22 @@ fn decode_operation(
         cacheable: fields.get("cacheable").and_then(|n| cacheable(n, diags)),
         timeout: fields.duration("timeout", diags),
         batch: fields.get("batch").and_then(|n| batch(n, diags)),
-        visibility: fields.choice("visibility", &[
-                    ("public", Visibility::Public),
-                    ("internal", Visibility::Internal),
-                ], diags),
-        priority: fields.choice("priority", &[
-                    ("normal", Priority::Normal),
-                    ("critical", Priority::Critical),
-                ], diags),
+        visibility: fields.choice(
+            "visibility",
+            &[
+                ("public", Visibility::Public),
+                ("internal", Visibility::Internal),
+            ],
+            diags,
+        ),
+        priority: fields.choice(
+            "priority",
+            &[
+                ("normal", Priority::Normal),
+                ("critical", Priority::Critical),
+            ],
+            diags,
+        ),
         is_async: fields.boolean("async", diags),
         wrapper,
     })
@@ -182,7 +190,11 @@ fn decode_interfaces(node: &Node, diags: &mut Diagnostics) -> Vec<InterfaceAst> 
             description: fields.string("description", diags),
             state: fields.string("state", diags),
             preload: fields.boolean("preload", diags),
-            unload: fields.choice("unload", &[("auto", UnloadPolicy::Auto), ("never", UnloadPolicy::Never)], diags),
+            unload: fields.choice(
+                "unload",
+                &[("auto", UnloadPolicy::Auto), ("never", UnloadPolicy::Never)],
+                diags,
+            ),
         });
     }
     interfaces
@@ -235,7 +247,12 @@ impl<'n> Fields<'n> {
         self.get(key).and_then(|n| duration(key, n, diags))
     }
 
-    fn choice<T: Copy>(&self, key: &str, options: &[(&str, T)], diags: &mut Diagnostics) -> Option<Spanned<T>> {
+    fn choice<T: Copy>(
+        &self,
+        key: &str,
+        options: &[(&str, T)],
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<T>> {
         self.get(key).and_then(|n| choice(key, n, options, diags))
     }
 }
@@ -314,7 +331,10 @@ fn boolean(key: &str, node: &Node, diags: &mut Diagnostics) -> Option<Spanned<bo
             diags
                 .error(
                     node.span,
-                    format!("`{key}` must be `true` or `false`, found {}", node.describe()),
+                    format!(
+                        "`{key}` must be `true` or `false`, found {}",
+                        node.describe()
+                    ),
                 )
                 .label("expected a boolean");
             None
@@ -333,7 +353,9 @@ fn choice<T: Copy>(
     if let Some((_, value)) = options.iter().find(|(name, _)| *name == given) {
         return Some(Spanned::new(*value, node.span));
     }
-    let shown = node.as_str().map_or_else(|| node.describe(), |s| format!("`{s}`"));
+    let shown = node
+        .as_str()
+        .map_or_else(|| node.describe(), |s| format!("`{s}`"));
     diags
         .error(node.span, format!("unknown {key} {shown}"))
         .label("not a known value")
@@ -353,7 +375,10 @@ fn duration(key: &str, node: &Node, diags: &mut Diagnostics) -> Option<Spanned<D
         diags
             .error(
                 node.span,
-                format!("`{key}` must be a positive duration, found {}", node.describe()),
+                format!(
+                    "`{key}` must be a positive duration, found {}",
+                    node.describe()
+                ),
             )
             .label("not a duration")
             .help(DURATION_HELP);
@@ -366,10 +391,7 @@ fn cacheable(node: &Node, diags: &mut Diagnostics) -> Option<Spanned<CacheableAs
         NodeValue::Bool(b) => CacheableAst::Flag(*b),
         NodeValue::Map(entries) => {
             let fields = Fields::new(entries, CACHEABLE_KEYS, "`cacheable`", diags);
-            CacheableAst::Ttl(
-                fields.duration("ttl", diags)
-                    .map(|d| d.value),
-            )
+            CacheableAst::Ttl(fields.duration("ttl", diags).map(|d| d.value))
         }
         _ => {
             diags

@@ -10,26 +10,47 @@ use crate::suggest::did_you_mean;
 ///
 /// A link to a wrapper that does not exist is reported even when the entry holding it is
 /// broken otherwise; the shapes are only compared when both entries are valid.
-pub fn check(operations: &mut [(Operation, &OperationAst)], entries: &[OperationAst], diags: &mut Diagnostics) {
+pub fn check(
+    operations: &mut [(Operation, &OperationAst)],
+    entries: &[OperationAst],
+    diags: &mut Diagnostics,
+) {
     for entry in entries {
         let Some(partner_name) = entry.batch.as_ref().and_then(|b| b.operation.as_ref()) else {
             continue;
         };
-        if !entries.iter().any(|e| e.wrapper.value == partner_name.value) {
+        if !entries
+            .iter()
+            .any(|e| e.wrapper.value == partner_name.value)
+        {
             let known = entries.iter().map(|e| e.wrapper.value.as_str());
             diags
-                .error(partner_name.span, format!("no operation `{}` to batch `{}`", partner_name.value, entry.wrapper.value))
+                .error(
+                    partner_name.span,
+                    format!(
+                        "no operation `{}` to batch `{}`",
+                        partner_name.value, entry.wrapper.value
+                    ),
+                )
                 .label("unknown wrapper name")
                 .help_opt(did_you_mean(&partner_name.value, known))
                 .note("`batch` names the wrapper (manifest key) of the batch operation");
             continue;
         }
-        let single = operations.iter().position(|(op, _)| op.wrapper == entry.wrapper.value);
-        let partner = operations.iter().find(|(op, _)| op.wrapper == partner_name.value);
+        let single = operations
+            .iter()
+            .position(|(op, _)| op.wrapper == entry.wrapper.value);
+        let partner = operations
+            .iter()
+            .find(|(op, _)| op.wrapper == partner_name.value);
         let (Some(single), Some((partner, partner_entry))) = (single, partner) else {
             continue;
         };
-        let problem = shape_problem(&operations[single].0, partner, partner_entry.batch.is_some());
+        let problem = shape_problem(
+            &operations[single].0,
+            partner,
+            partner_entry.batch.is_some(),
+        );
         match problem {
             Some(problem) => {
                 diags
@@ -41,7 +62,11 @@ pub fn check(operations: &mut [(Operation, &OperationAst)], entries: &[Operation
             None => {
                 let link = BatchLink {
                     operation: partner.wrapper.clone(),
-                    max_size: entry.batch.as_ref().and_then(|b| b.max_size.as_ref()).map(|m| m.value),
+                    max_size: entry
+                        .batch
+                        .as_ref()
+                        .and_then(|b| b.max_size.as_ref())
+                        .map(|m| m.value),
                 };
                 operations[single].0.batch = Some(link);
             }
