@@ -92,11 +92,18 @@ impl Runtime {
     }
 
     fn state_of(&self, index: usize) -> Result<&(dyn Any + Send + Sync), GatewayError> {
-        let slot = &self.slots[index];
+        let (Some(slot), Some(interface)) =
+            (self.slots.get(index), self.registry.interfaces.get(index))
+        else {
+            return Err(GatewayError::InitFailed {
+                interface: "?",
+                source: format!("the registry has no interface #{index}; regenerate the gateway")
+                    .into(),
+            });
+        };
         if let Some(state) = slot.state.get() {
             return Ok(state.as_ref());
         }
-        let interface = &self.registry.interfaces[index];
         let _guard = slot.init.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(state) = slot.state.get() {
             return Ok(state.as_ref());

@@ -1,0 +1,272 @@
+//! The runtime on a registry written by hand: lazy state, panic isolation, parameter checks.
+
+use gateway_runtime::{
+    BoxError, GatewayError, InitContext, InterfaceDescriptor, InterfaceState, OperationDescriptor,
+    OperationError, ParamDescriptor, ParamProblem, Registry, Runtime, TypeDesc, decode_params,
+    state_init,
+};
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+/// Counts creations; the first `FAILURES` attempts fail.
+struct Slow;
+static SLOW_INITS: AtomicUsize = AtomicUsize::new(0);
+
+impl InterfaceState for Slow {
+    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
+        SLOW_INITS.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(50));
+        Ok(Slow)
+    }
+}
+
+struct Flaky;
+static FLAKY_ATTEMPTS: AtomicUsize = AtomicUsize::new(0);
+
+impl InterfaceState for Flaky {
+    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
+        match FLAKY_ATTEMPTS.fetch_add(1, Ordering::SeqCst) {
+            0 => Err("the database is not reachable yet".into()),
+            1 => panic!("init panicked"),
+            _ => Ok(Flaky),
+        }
+    }
+}
+
+struct Preloaded;
+static PRELOADS: AtomicUsize = AtomicUsize::new(0);
+
+impl InterfaceState for Preloaded {
+    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
+        PRELOADS.fetch_add(1, Ordering::SeqCst);
+        Ok(Preloaded)
+    }
+}
+
+static INTERFACES: [InterfaceDescriptor; 4] = [
+    InterfaceDescriptor::new("SLOW", state_init::<Slow>),
+    InterfaceDescriptor::new("FLAKY", state_init::<Flaky>),
+    InterfaceDescriptor::new("EAGER", state_init::<Preloaded>).preload(),
+    InterfaceDescriptor::new("PLAIN", state_init::<()>),
+];
+
+static PARAMS: [ParamDescriptor; 3] = [
+    ParamDescriptor::new("key", TypeDesc::String).required(),
+    ParamDescriptor::new("ttl", TypeDesc::Int).default_json("30"),
+    ParamDescriptor::new("tags", TypeDesc::ListOf(&TypeDesc::String)),
+];
+
+static OPERATIONS: [OperationDescriptor; 4] = [
+    OperationDescriptor::new(0, "SLOW.get", "slow_get", ("SLOW", 0), "get"),
+    OperationDescriptor::new(1, "FLAKY.get", "flaky_get", ("FLAKY", 1), "get"),
+    OperationDescriptor::new(2, "EAGER.get", "eager_get", ("EAGER", 2), "get"),
+    OperationDescriptor::new(3, "PLAIN.put", "plain_put", ("PLAIN", 3), "put")
+        .params(&PARAMS, empty_schema),
+];
+
+fn empty_schema() -> schemars::Schema {
+    schemars::json_schema!({})
+}
+
+static REGISTRY: Registry = Registry::new("test.yaml", &INTERFACES, &OPERATIONS);
+
+#[test]
+fn racing_first_calls_create_the_state_once() {
+    let runtime = Arc::new(Runtime::new(&REGISTRY));
+    let barrier = Arc::new(Barrier::new(8));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (runtime, barrier) = (runtime.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                runtime.invoke(&OPERATIONS[0], |_: &Slow| Ok(()))
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().unwrap();
+    }
+    assert_eq!(SLOW_INITS.load(Ordering::SeqCst), 1);
+    assert!(runtime.is_loaded(0));
+}
+
+#[test]
+fn failed_and_panicking_inits_are_errors_and_are_retried() {
+    let runtime = Runtime::new(&REGISTRY);
+    let error = runtime
+        .invoke(&OPERATIONS[1], |_: &Flaky| Ok(()))
+        .unwrap_err();
+    assert_eq!(error.kind(), "init_failed");
+    assert_eq!(
+        error.to_string(),
+        "interface `FLAKY` could not be initialised: the database is not reachable yet"
+    );
+    let error = runtime
+        .invoke(&OPERATIONS[1], |_: &Flaky| Ok(()))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "interface `FLAKY` could not be initialised: init panicked"
+    );
+    assert!(!runtime.is_loaded(1));
+    runtime.invoke(&OPERATIONS[1], |_: &Flaky| Ok(())).unwrap();
+    assert!(runtime.is_loaded(1));
+}
+
+#[test]
+fn state_is_lazy_unless_preloaded() {
+    let runtime = Runtime::new(&REGISTRY);
+    assert!(!runtime.is_loaded(2));
+    runtime.preload().unwrap();
+    assert!(runtime.is_loaded(2));
+    assert!(
+        !runtime.is_loaded(0),
+        "preload creates only what the manifest marks"
+    );
+    assert!(PRELOADS.load(Ordering::SeqCst) >= 1);
+}
+
+#[test]
+fn a_mismatched_state_type_is_an_error_not_a_panic() {
+    let runtime = Runtime::new(&REGISTRY);
+    let error = runtime
+        .invoke(&OPERATIONS[3], |_: &Slow| Ok(()))
+        .unwrap_err();
+    assert_eq!(error.kind(), "init_failed");
+}
+
+#[test]
+fn panics_in_sync_and_async_calls_are_caught() {
+    let runtime = Runtime::new(&REGISTRY);
+    let error = runtime
+        .invoke(&OPERATIONS[3], |_: &()| -> Result<(), OperationError> {
+            panic!("boom {}", 1)
+        })
+        .unwrap_err();
+    assert_eq!(error.to_string(), "`PLAIN.put` panicked: boom 1");
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let call = runtime.enter::<()>(&OPERATIONS[3]).unwrap();
+    let polled = rt.block_on(call.run_async(|_| async {
+        tokio::task::yield_now().await;
+        let result: Result<(), OperationError> = Err(OperationError::msg("unused"));
+        if result.is_err() {
+            panic!("while polling");
+        }
+        result
+    }));
+    assert_eq!(
+        polled.unwrap_err().to_string(),
+        "`PLAIN.put` panicked: while polling"
+    );
+    let created = rt.block_on(call.run_async(
+        |_| -> std::future::Ready<Result<(), OperationError>> { panic!("while creating") },
+    ));
+    assert_eq!(
+        created.unwrap_err().to_string(),
+        "`PLAIN.put` panicked: while creating"
+    );
+    assert!(
+        runtime.invoke(&OPERATIONS[3], |_: &()| Ok(7)).unwrap() == 7,
+        "still serving"
+    );
+}
+
+#[test]
+fn operation_errors_keep_their_source_without_nesting() {
+    let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such key");
+    let error = OperationError::from_source(io);
+    assert_eq!(
+        error.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+        Some(std::io::ErrorKind::NotFound)
+    );
+    let again = OperationError::from_source(error);
+    assert_eq!(again.to_string(), "no such key");
+    assert!(
+        again.downcast_ref::<std::io::Error>().is_some(),
+        "not wrapped twice"
+    );
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct PutParams {
+    key: String,
+    #[serde(default = "thirty")]
+    ttl: i64,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+fn thirty() -> i64 {
+    30
+}
+
+#[test]
+fn parameters_are_checked_before_decoding() {
+    let op = &OPERATIONS[3];
+    let ok: PutParams = decode_params(op, json!({"key": "k", "ttl": null, "tags": null})).unwrap();
+    assert_eq!(
+        (ok.ttl, ok.tags),
+        (30, None),
+        "null means omitted for parameters that are not required"
+    );
+    let problems = match decode_params::<PutParams>(op, json!({"key": null, "ttl": 2.5, "tag": []}))
+    {
+        Err(GatewayError::InvalidParams { problems, .. }) => problems,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        problems,
+        [
+            ParamProblem::Unexpected {
+                name: "tag".into(),
+                suggestion: Some("tags"),
+                expected: vec!["key", "ttl", "tags"]
+            },
+            ParamProblem::WrongType {
+                path: "key".into(),
+                expected: "string".into(),
+                found: "null".into()
+            },
+            ParamProblem::WrongType {
+                path: "ttl".into(),
+                expected: "int".into(),
+                found: "number 2.5".into()
+            },
+        ]
+    );
+    let huge = decode_params::<PutParams>(op, json!({"key": "k", "ttl": u64::MAX})).unwrap_err();
+    assert!(
+        huge.to_string().contains("out of range for int (i64)"),
+        "{huge}"
+    );
+    let long = "x".repeat(100);
+    let shown =
+        decode_params::<PutParams>(op, json!({"key": long.clone(), "tags": long})).unwrap_err();
+    assert!(
+        shown
+            .to_string()
+            .contains(&format!("\"{}…\"", "x".repeat(40))),
+        "long values are shortened: {shown}"
+    );
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    let error = REGISTRY.unknown_operation("PLAIN", "putt");
+    assert_eq!(
+        error.to_string(),
+        "unknown operation `PLAIN.putt` (did you mean `put`?); PLAIN has: put"
+    );
+    let error = REGISTRY.unknown_interface("plain");
+    assert_eq!(
+        error.to_string(),
+        "unknown interface `plain` (did you mean `PLAIN`?); available: SLOW, FLAKY, EAGER, PLAIN"
+    );
+}
