@@ -12,12 +12,10 @@ use std::path::{Path, PathBuf};
 /// the manifest again) and `API.md`; each only when its content changed.
 ///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     gateway_codegen::Builder::new()
-///         .manifest("operations.yaml")
-///         .compile_or_exit();
-/// }
+/// // build.rs, in `fn main()`:
+/// gateway_codegen::Builder::new()
+///     .manifest("operations.yaml")
+///     .compile_or_exit();
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {

@@ -10,10 +10,8 @@
 //! same functions, so every way in yields the same code and the same diagnostics.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     gateway_codegen::Builder::new().compile_or_exit();
-//! }
+//! // build.rs, in `fn main()`:
+//! gateway_codegen::Builder::new().compile_or_exit();
 //! ```
 
 pub mod attr;

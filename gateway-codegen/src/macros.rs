@@ -122,10 +122,10 @@ fn cached(
             ))
         })?;
     let mut cache = cache().lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((old, result)) = cache.get(path) {
-        if *old == content {
-            return result.clone();
-        }
+    if let Some((old, result)) = cache.get(path)
+        && *old == content
+    {
+        return result.clone();
     }
     let result = load(&content);
     cache.insert(path.to_owned(), (content, result.clone()));

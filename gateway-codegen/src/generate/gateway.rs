@@ -3,7 +3,7 @@
 
 use super::naming::{default_fn_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
-    Paths, field_is_option, is_string, needs_lifetime, rust_type, wrapper_arg_type,
+    Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
 use crate::model::{Model, Operation, Param, Priority, Type, Visibility};
 use proc_macro2::TokenStream;
@@ -89,7 +89,7 @@ pub fn free_functions(model: &Model) -> TokenStream {
             quote!(#name: #ty)
         });
         let names = op.params.iter().map(param_ident);
-        let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
+        let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
         let output = rust_type(&op.returns, Paths::Generated);
         let doc = super::doc(&format!(
             "[`Gateway::{}`] on the process-wide gateway.",
@@ -125,7 +125,7 @@ fn wrapper_method(op: &Operation) -> TokenStream {
     let name = wrapper_ident(op);
     let id = type_ident(op);
     let doc = super::doc(&wrapper_doc(op));
-    let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
+    let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
     let args = op.params.iter().map(|p| {
         let name = param_ident(p);
         let ty = wrapper_arg_type(p);

@@ -109,7 +109,7 @@ pub fn wrapper_arg_type(param: &Param) -> TokenStream {
     let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
     match (is_string(param), takes_option) {
         (true, false) => quote!(impl Into<Cow<'a, str>>),
-        (true, true) => quote!(Option<&'a str>),
+        (true, true) => quote!(Option<&str>),
         (false, false) if param.ty == Type::Any => quote!(impl Into<Value>),
         (false, false) => rust_type(&param.ty, Paths::Generated),
         (false, true) => {
@@ -117,6 +117,13 @@ pub fn wrapper_arg_type(param: &Param) -> TokenStream {
             quote!(Option<#value>)
         }
     }
+}
+
+/// Whether a typed wrapper declares `'a`: a required string is taken as `impl Into<Cow<'a, str>>`.
+pub fn wrapper_needs_lifetime(params: &[Param]) -> bool {
+    params
+        .iter()
+        .any(|p| is_string(p) && p.required && !matches!(p.ty, Type::Optional(_)))
 }
 
 /// Whether a parameter struct needs the `'a` lifetime (it holds a string parameter).

@@ -122,10 +122,10 @@ pub fn resolve_plain(text: &str) -> NodeValue {
     if let Some(int) = parse_int(text) {
         return NodeValue::Int(int);
     }
-    if is_float(text) {
-        if let Ok(float) = text.parse::<f64>() {
-            return NodeValue::Float(float);
-        }
+    if is_float(text)
+        && let Ok(float) = text.parse::<f64>()
+    {
+        return NodeValue::Float(float);
     }
     NodeValue::Str(text.to_owned())
 }
