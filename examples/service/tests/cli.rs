@@ -1,0 +1,312 @@
+//! The `example-service` binary, run as a process: one JSON line per call on stdout, error
+//! lines and exit status 1 for failed calls (later calls still run), exit status 2 and usage
+//! for usage errors, `--list`, LOGGING events on stderr, and CONFIG reading `SERVICE_*`
+//! environment variables.
+
+use serde_json::{Value, json};
+use std::process::{Command, Output};
+
+fn service() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_example-service"));
+    command.env_remove("RUST_LOG");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    service().args(args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Stdout as one JSON value per line.
+fn json_lines(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line:?}: {e}"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_job_sets_then_gets_a_greeting() {
+    let output = run(&[
+        "CACHE.set",
+        r#"{"key":"greeting","value":"hello"}"#,
+        "CACHE.get",
+        r#"{"key":"greeting"}"#,
+    ]);
+    assert_eq!(stdout(&output), "null\n\"hello\"\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn state_carries_over_and_operations_may_omit_their_parameters() {
+    let output = run(&[
+        "CACHE.set",
+        r#"{"key": "a", "value": [1, 2]}"#,
+        "CACHE.get",
+        r#"{"key": "a"}"#,
+        "CACHE.get",
+        r#"{"key": "b"}"#,
+        "CACHE.stats",
+        "CACHE.clear",
+    ]);
+    assert_eq!(
+        json_lines(&output),
+        [
+            Value::Null,
+            json!([1, 2]),
+            Value::Null,
+            json!({"entries": 1, "hits": 1, "misses": 1, "expirations": 0}),
+            json!(1),
+        ]
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_failing_call_prints_an_error_line_and_later_calls_still_run() {
+    let output = run(&[
+        "CACHE.set",
+        r#"{"key":"k","value":1,"ttl":0}"#,
+        "CACHE.nope",
+        "CACHE.set",
+        r#"{"key":"k","value":2}"#,
+        "CACHE.get",
+        r#"{"key":"k"}"#,
+    ]);
+    assert_eq!(
+        json_lines(&output),
+        [
+            json!({"error": {
+                "kind": "operation_failed",
+                "message": "`CACHE.set` failed: ttl for `k` must be a positive number of seconds, got 0",
+            }}),
+            json!({"error": {
+                "kind": "unknown_operation",
+                "message": "unknown operation `CACHE.nope`; \
+                    CACHE has: get, set, delete, exists, clear, stats, get_batch, set_batch",
+            }}),
+            Value::Null,
+            json!(2),
+        ]
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn invalid_json_parameters_give_an_invalid_json_line() {
+    let output = run(&[
+        "CACHE.get",
+        "{key: 1}",
+        "CACHE.set",
+        r#"{"key":"k","value":true}"#,
+    ]);
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["error"]["kind"], json!("invalid_json"));
+    let message = lines[0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the parameters of CACHE.get are not valid JSON: key must be a string"),
+        "{message}"
+    );
+    assert_eq!(lines[1], Value::Null);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn invalid_parameters_give_an_invalid_params_line() {
+    let output = run(&["CACHE.get", "[1]"]);
+    assert_eq!(
+        json_lines(&output),
+        [json!({"error": {
+            "kind": "invalid_params",
+            "message": "invalid parameters for `CACHE.get`: \
+                expected an object of named parameters, found a list of 1 items",
+        }})]
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn no_arguments_print_usage_and_exit_2() {
+    let output = run(&[]);
+    let usage = stdout(&output);
+    assert!(
+        usage.starts_with("usage: example-service INTERFACE.operation"),
+        "{usage}"
+    );
+    assert!(usage.contains("example-service --list"), "{usage}");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn help_prints_usage_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let output = run(&[flag]);
+        assert!(
+            stdout(&output).starts_with("usage: example-service"),
+            "{flag}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{flag}");
+    }
+}
+
+#[test]
+fn list_prints_every_operation_one_per_line() {
+    let output = run(&["--list"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "CACHE.get",
+            "CACHE.set",
+            "CACHE.delete",
+            "CACHE.exists",
+            "CACHE.clear",
+            "CACHE.stats",
+            "CACHE.get_batch",
+            "CACHE.set_batch",
+            "LOGGING.info",
+            "LOGGING.warning",
+            "LOGGING.error",
+            "LOGGING.debug",
+            "HTTP_CLIENT.get",
+            "HTTP_CLIENT.post",
+            "CONFIG.get",
+            "CONFIG.set",
+            "CONFIG.reload",
+        ]
+    );
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("CACHE.delete") && line.ends_with("Removes an entry.")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_first_argument_that_is_not_an_operation_is_a_usage_error() {
+    let output = run(&["hello", r#"{"key":"k"}"#]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "", "no call runs");
+    let errors = stderr(&output);
+    assert!(
+        errors.starts_with(
+            "error: `hello` is not an operation; write INTERFACE.operation, e.g. CACHE.get"
+        ),
+        "{errors}"
+    );
+    assert!(errors.contains("usage: example-service"), "{errors}");
+}
+
+#[test]
+fn a_stray_argument_after_the_parameters_is_a_usage_error_before_any_call_runs() {
+    let output = run(&[
+        "LOGGING.info",
+        r#"{"message":"should not be logged"}"#,
+        r#"{"extra":1}"#,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    let errors = stderr(&output);
+    assert!(
+        errors.starts_with(r#"error: `{"extra":1}` is not an operation"#),
+        "{errors}"
+    );
+    assert!(!errors.contains("should not be logged"), "{errors}");
+}
+
+#[test]
+fn logging_events_go_to_stderr_and_print_null() {
+    let output = run(&[
+        "LOGGING.warning",
+        r#"{"message":"disk almost full","fields":{"free_mb":12}}"#,
+        "LOGGING.debug",
+        r#"{"message":"hidden at the default level"}"#,
+    ]);
+    assert_eq!(stdout(&output), "null\nnull\n");
+    assert_eq!(output.status.code(), Some(0));
+    let errors = stderr(&output);
+    assert!(errors.contains("WARN"), "{errors}");
+    assert!(errors.contains("disk almost full"), "{errors}");
+    // The fields travel as one `fields` value holding their JSON text.
+    assert!(errors.contains(r#"fields="{\"free_mb\":12}""#), "{errors}");
+    assert!(!errors.contains("hidden at the default level"), "{errors}");
+}
+
+#[test]
+fn config_reads_service_environment_variables() {
+    let output = service()
+        .env("SERVICE_REGION", "\"eu-west-1\"")
+        .env("SERVICE_LIMIT", "42")
+        .args([
+            "CONFIG.get",
+            r#"{"key":"region"}"#,
+            "CONFIG.reload",
+            "CONFIG.get",
+            r#"{"key":"limit"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], json!("eu-west-1"));
+    // Every SERVICE_* variable counts, and the test's environment may hold others.
+    assert!(
+        lines[1].as_i64().is_some_and(|count| count >= 2),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], json!(42), "a JSON number stays a number");
+}
+
+#[test]
+fn config_reload_counts_only_service_variables_and_drops_overrides() {
+    let output = service()
+        .env_clear()
+        .env("SERVICE_REGION", "eu-west-1")
+        .env("SERVICE_FLAGS", r#"{"beta": true}"#)
+        .env("SERVICE_", "no key, ignored")
+        .env("REGION", "not a service variable")
+        .args([
+            "CONFIG.get",
+            r#"{"key":"region"}"#,
+            "CONFIG.get",
+            r#"{"key":"flags"}"#,
+            "CONFIG.set",
+            r#"{"key":"region","value":"us-east-1"}"#,
+            "CONFIG.get",
+            r#"{"key":"region"}"#,
+            "CONFIG.reload",
+            "CONFIG.get",
+            r#"{"key":"region"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        json_lines(&output),
+        [
+            json!("eu-west-1"),
+            json!({"beta": true}),
+            Value::Null,
+            json!("us-east-1"),
+            json!(2),
+            json!("eu-west-1"),
+        ]
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
