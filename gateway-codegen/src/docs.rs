@@ -1,6 +1,6 @@
 //! The Markdown API reference of a manifest.
 
-use crate::generate::flags;
+use crate::generate::flags_sentence;
 use crate::model::{Model, Operation};
 use std::fmt::Write;
 
@@ -93,8 +93,8 @@ fn operation(out: &mut String, op: &Operation) {
         let _ = writeln!(out);
     }
     let _ = write!(out, "Returns `{}`.", escape(&op.returns.manifest_name()));
-    for flag in flags(op) {
-        let _ = write!(out, " {flag}.");
+    if let Some(flags) = flags_sentence(op) {
+        let _ = write!(out, " {flags}");
     }
     let _ = writeln!(out, "\n");
 }

@@ -48,19 +48,28 @@ impl OperationError {
     }
 }
 
+/// The error's message followed by its causes (`error sending request: connection refused`),
+/// since callers usually see only this text. The causes are therefore not also returned by
+/// `source()`; [`OperationError::get_ref`] and [`OperationError::downcast_ref`] reach them.
 impl fmt::Display for OperationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.inner, f)
+        fmt::Display::fmt(&self.inner, f)?;
+        let mut cause = self.inner.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for OperationError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source()
-    }
-}
+impl std::error::Error for OperationError {}
 
 /// Why a gateway call did not return a result.
+///
+/// The message of each variant is complete, causes included, so `{}` is enough to log it;
+/// the causes are fields of the variants rather than `source()`s, so reporters that walk the
+/// source chain do not print them twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GatewayError {
@@ -95,13 +104,12 @@ pub enum GatewayError {
         problems: Vec<ParamProblem>,
     },
     /// The core function returned an error.
-    #[error("`{operation}` failed: {source}")]
+    #[error("`{operation}` failed: {error}")]
     OperationFailed {
         /// `CACHE.get`.
         operation: &'static str,
-        /// The core function's error.
-        #[source]
-        source: OperationError,
+        /// The core function's error; its text is part of this error's message.
+        error: OperationError,
     },
     /// The core function panicked; the gateway caught it and keeps serving.
     #[error("`{operation}` panicked: {message}")]
@@ -112,22 +120,20 @@ pub enum GatewayError {
         message: String,
     },
     /// The interface's state could not be created.
-    #[error("interface `{interface}` could not be initialised: {source}")]
+    #[error("interface `{interface}` could not be initialised: {error}")]
     InitFailed {
         /// `CACHE`.
         interface: &'static str,
-        /// Why.
-        #[source]
-        source: BoxError,
+        /// Why; its text is part of this error's message.
+        error: BoxError,
     },
     /// The result could not be turned into JSON.
-    #[error("the result of `{operation}` cannot be encoded as JSON: {source}")]
+    #[error("the result of `{operation}` cannot be encoded as JSON: {error}")]
     ResultEncoding {
         /// `CACHE.get`.
         operation: &'static str,
-        /// serde_json's reason.
-        #[source]
-        source: serde_json::Error,
+        /// serde_json's reason; its text is part of this error's message.
+        error: serde_json::Error,
     },
 }
 

@@ -48,9 +48,9 @@ pub fn encode_result<T: Serialize>(
     op: &'static OperationDescriptor,
     result: Result<T, GatewayError>,
 ) -> Result<Value, GatewayError> {
-    serde_json::to_value(result?).map_err(|source| GatewayError::ResultEncoding {
+    serde_json::to_value(result?).map_err(|error| GatewayError::ResultEncoding {
         operation: op.name,
-        source,
+        error,
     })
 }
 

@@ -72,7 +72,7 @@ impl Runtime {
             Some(state) => Ok(Call { op, state }),
             None => Err(GatewayError::InitFailed {
                 interface: op.interface,
-                source: format!(
+                error: format!(
                     "the state of `{}` is not a `{}`; the generated gateway and the runtime disagree",
                     op.interface,
                     std::any::type_name::<S>()
@@ -97,7 +97,7 @@ impl Runtime {
         else {
             return Err(GatewayError::InitFailed {
                 interface: "?",
-                source: format!("the registry has no interface #{index}; regenerate the gateway")
+                error: format!("the registry has no interface #{index}; regenerate the gateway")
                     .into(),
             });
         };
@@ -111,9 +111,9 @@ impl Runtime {
         let ctx = InitContext { interface };
         let created = catch_unwind(AssertUnwindSafe(|| (interface.init)(&ctx)))
             .unwrap_or_else(|payload| Err(panic_message(payload.as_ref()).into()))
-            .map_err(|source| GatewayError::InitFailed {
+            .map_err(|error| GatewayError::InitFailed {
                 interface: interface.name,
-                source,
+                error,
             })?;
         Ok(slot.state.get_or_init(|| created).as_ref())
     }
@@ -162,9 +162,9 @@ impl<'rt, S> Call<'rt, S> {
     fn finish<T>(&self, outcome: std::thread::Result<OpResult<T>>) -> Result<T, GatewayError> {
         match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(source)) => Err(GatewayError::OperationFailed {
+            Ok(Err(error)) => Err(GatewayError::OperationFailed {
                 operation: self.op.name,
-                source,
+                error,
             }),
             Err(payload) => Err(GatewayError::Panicked {
                 operation: self.op.name,

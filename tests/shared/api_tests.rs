@@ -114,7 +114,7 @@ async fn failures_keep_their_source() {
     let error = gw.demo_fail("disk full").unwrap_err();
     assert_eq!(error.kind(), "operation_failed");
     assert_eq!(error.to_string(), "`DEMO.fail` failed: disk full");
-    let GatewayError::OperationFailed { source, .. } = &error else { panic!("{error:?}") };
+    let GatewayError::OperationFailed { error: source, .. } = &error else { panic!("{error:?}") };
     assert_eq!(source.downcast_ref::<std::io::Error>().map(|e| e.kind()), Some(std::io::ErrorKind::Other));
     let error = gw.execute_operation("NOTES", "add", json!({"title": "t", "priority": 9, "due": null})).await.unwrap_err();
     assert_eq!(error.to_string(), "`NOTES.add` failed: priority must be 1 to 5, got 9");

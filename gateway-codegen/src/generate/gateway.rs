@@ -215,8 +215,8 @@ fn wrapper_doc(op: &Operation) -> String {
         doc.push_str("\n\n");
     }
     doc.push_str(&format!("Calls `{}`.", op.qualified_name()));
-    for flag in flags(op) {
-        doc.push_str(&format!(" {flag}."));
+    if let Some(flags) = flags_sentence(op) {
+        doc.push_str(&format!(" {flags}"));
     }
     if !op.params.is_empty() {
         doc.push_str("\n\n# Parameters\n");
@@ -241,29 +241,33 @@ pub fn param_summary(param: &Param) -> String {
     }
 }
 
-/// The operation's behaviour flags as short sentences.
+/// The manifest's behaviour metadata of an operation, as short phrases (`cacheable for 30s`,
+/// `timeout 10s`, ...); empty when it declares none.
 pub fn flags(op: &Operation) -> Vec<String> {
     let mut flags = Vec::new();
     if let Some(cache) = &op.cacheable {
         flags.push(match cache.ttl {
-            Some(ttl) => format!("Cacheable for {}", humantime::format_duration(ttl)),
-            None => "Cacheable".into(),
+            Some(ttl) => format!("cacheable for {}", humantime::format_duration(ttl)),
+            None => "cacheable".into(),
         });
     }
     if let Some(timeout) = op.timeout {
-        flags.push(format!(
-            "Times out after {}",
-            humantime::format_duration(timeout)
-        ));
+        flags.push(format!("timeout {}", humantime::format_duration(timeout)));
     }
     if let Some(batch) = &op.batch {
-        flags.push(format!("Batched by `{}`", batch.operation));
+        flags.push(format!("batched by `{}`", batch.operation));
     }
     if op.visibility == Visibility::Internal {
-        flags.push("Internal: not reachable from external entry points".into());
+        flags.push("internal (not reachable from external entry points)".into());
     }
     if op.priority == Priority::Critical {
-        flags.push("Critical: served under free-tier throttling".into());
+        flags.push("critical priority".into());
     }
     flags
+}
+
+/// `Manifest: cacheable, timeout 10s.`, or nothing.
+pub fn flags_sentence(op: &Operation) -> Option<String> {
+    let flags = flags(op);
+    (!flags.is_empty()).then(|| format!("Manifest: {}.", flags.join(", ")))
 }

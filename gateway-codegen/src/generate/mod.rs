@@ -11,7 +11,7 @@ mod params;
 mod registry;
 pub mod types;
 
-pub use gateway::{flags, param_summary};
+pub use gateway::{flags, flags_sentence, param_summary};
 
 use crate::model::Model;
 use proc_macro2::{Ident, Span, TokenStream};

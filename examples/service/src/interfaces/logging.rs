@@ -1,9 +1,12 @@
-//! LOGGING: structured events through `tracing`, with optional JSON fields.
+//! LOGGING: events through `tracing`, with optional fields.
+//!
+//! `tracing` fields have names fixed at compile time, so the caller's fields travel as one
+//! JSON text in the `fields` field of the event (`fields="{\"order\":42}"`).
 
 use gateway_runtime::{Dict, operation};
 use tracing::Level;
 
-/// Emits one event; `fields` travel as a JSON object in the `fields` field.
+/// Emits one event; `fields` travel as JSON text in the `fields` field.
 fn emit(level: Level, message: &str, fields: Option<Dict>) {
     let fields = fields.map(|f| serde_json::Value::Object(f).to_string());
     let fields = fields.as_deref().unwrap_or("{}");
