@@ -163,3 +163,12 @@ fn free_functions_use_the_process_wide_gateway() {
     assert_eq!(gateway::cache_get("global", None).unwrap(), json!(1));
     assert_eq!(Gateway::global().cache_get("global", None).unwrap(), json!(1));
 }
+
+#[tokio::test]
+async fn a_result_without_json_form_is_an_error_on_the_dynamic_path_only() {
+    let gw = Gateway::new();
+    assert_eq!(gw.demo_opaque().unwrap(), service::core::Opaque);
+    let error = gw.execute_operation("DEMO", "opaque", Value::Null).await.unwrap_err();
+    assert_eq!(error.kind(), "result_encoding");
+    assert_eq!(error.to_string(), "the result of `DEMO.opaque` cannot be encoded as JSON: an Opaque has no JSON form");
+}

@@ -129,3 +129,18 @@ async fn echo(value: BTreeMap<String, Vec<bool>>, weights: &[f64], extra: Dict) 
     out.insert("extra".into(), Value::Object(extra));
     out
 }
+
+/// A value whose serialisation always fails.
+#[derive(Debug, PartialEq, JsonSchema)]
+pub struct Opaque;
+
+impl Serialize for Opaque {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("an Opaque has no JSON form"))
+    }
+}
+
+#[operation(DEMO.opaque)]
+fn opaque() -> Opaque {
+    Opaque
+}
