@@ -150,10 +150,12 @@ pub fn default_expr(ty: &Type, value: &serde_json::Value) -> TokenStream {
             quote!(#f)
         }
         (Type::Bool, J::Bool(b)) => quote!(#b),
+        (Type::ListOf(_), J::Array(items)) if items.is_empty() => quote!(Vec::new()),
         (Type::ListOf(inner), J::Array(items)) => {
             let items = items.iter().map(|item| default_expr(inner, item));
             quote!(vec![#(#items),*])
         }
+        (Type::MapOf(_), J::Object(entries)) if entries.is_empty() => quote!(BTreeMap::new()),
         (Type::MapOf(inner), J::Object(entries)) => {
             let entries = entries.iter().map(|(k, v)| {
                 let v = default_expr(inner, v);
