@@ -83,19 +83,11 @@ pub fn expand_operation(
 
 fn find<'m>(located: &'m Located, args: &Args) -> syn::Result<(&'m Interface, &'m Operation)> {
     let model = &located.model;
-    let manifest = &model.manifest;
     let interface_name = args.interface.to_string();
     let Some(interface) = model.interface(&interface_name) else {
-        let names = model.interfaces.iter().map(|i| i.name.as_str());
-        let mut message = format!("no interface `{interface_name}` in {manifest}");
-        if let Some(help) = did_you_mean(&interface_name, names.clone()) {
-            message.push_str(&format!("\n= help: {help}"));
-        }
-        message.push_str(&format!(
-            "\n= note: interfaces: {}",
-            names.collect::<Vec<_>>().join(", ")
-        ));
-        return Err(syn::Error::new(args.interface.span(), message));
+        let names: Vec<&str> = model.interfaces.iter().map(|i| i.name.as_str()).collect();
+        let message = format!("no interface `{interface_name}` in {}", model.manifest);
+        return Err(unknown(&args.interface, message, &names, "interfaces"));
     };
     let operation_name = args.operation.to_string();
     let Some(op) = interface
@@ -103,19 +95,32 @@ fn find<'m>(located: &'m Located, args: &Args) -> syn::Result<(&'m Interface, &'
         .iter()
         .find(|o| o.name == operation_name)
     else {
-        let names = interface.operations.iter().map(|o| o.name.as_str());
-        let mut message =
-            format!("`{interface_name}.{operation_name}` is not declared in {manifest}");
-        if let Some(help) = did_you_mean(&operation_name, names.clone()) {
-            message.push_str(&format!("\n= help: {help}"));
-        }
-        message.push_str(&format!(
-            "\n= note: {interface_name} declares: {}",
-            names.collect::<Vec<_>>().join(", ")
+        let names: Vec<&str> = interface
+            .operations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        let message = format!(
+            "`{interface_name}.{operation_name}` is not declared in {}",
+            model.manifest
+        );
+        return Err(unknown(
+            &args.operation,
+            message,
+            &names,
+            &format!("{interface_name} declares"),
         ));
-        return Err(syn::Error::new(args.operation.span(), message));
     };
     Ok((interface, op))
+}
+
+/// An error at `given` with a "did you mean" and the list of what exists.
+fn unknown(given: &syn::Ident, mut message: String, known: &[&str], listed_as: &str) -> syn::Error {
+    if let Some(help) = did_you_mean(&given.to_string(), known.iter().copied()) {
+        message.push_str(&format!("\n= help: {help}"));
+    }
+    message.push_str(&format!("\n= note: {listed_as}: {}", known.join(", ")));
+    syn::Error::new(given.span(), message)
 }
 
 fn implementation(

@@ -8,8 +8,8 @@ fn core_functions_are_private_to_the_crate() {
 
 #[test]
 fn the_gateway_is_the_way_in() {
-    use example_service::gateway::Gateway;
+    use build_path::gateway::Gateway;
     let gateway = Gateway::new();
-    gateway.cache_set("k", 1, None).unwrap();
+    gateway.cache_put("k", serde_json::json!(1)).unwrap();
     assert_eq!(gateway.cache_get("k", None).unwrap(), serde_json::json!(1));
 }
