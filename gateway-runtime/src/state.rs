@@ -22,6 +22,11 @@ use std::any::Any;
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is an interface's state in the manifest, but does not implement `InterfaceState`",
+    label = "declared as `state:` under `$interfaces`",
+    note = "implement `gateway_runtime::InterfaceState` for `{Self}`: `fn init(_: &InitContext<'_>) -> Result<Self, BoxError>`"
+)]
 pub trait InterfaceState: Send + Sync + Sized + 'static {
     /// Creates the state. An error fails the call that needed it; the next call tries again.
     fn init(ctx: &InitContext<'_>) -> Result<Self, BoxError>;
