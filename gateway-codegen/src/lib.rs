@@ -16,6 +16,7 @@
 
 pub mod attr;
 mod builder;
+pub mod derive;
 pub mod diagnostic;
 pub mod docs;
 pub mod generate;

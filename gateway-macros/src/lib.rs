@@ -22,3 +22,11 @@ pub fn gateway(args: TokenStream) -> TokenStream {
     let file = proc_macro::Span::call_site().local_file();
     gateway_codegen::macros::expand_gateway(args.into(), file.as_deref()).into()
 }
+
+/// Implements `InterfaceState` for an interface's state type from `#[interface(...)]`.
+///
+/// See `gateway_runtime::Interface` for the attributes.
+#[proc_macro_derive(Interface, attributes(interface))]
+pub fn derive_interface(input: TokenStream) -> TokenStream {
+    gateway_codegen::derive::expand_interface(input.into()).into()
+}

@@ -4,8 +4,6 @@
 //! their fields are public for reading, and `#[non_exhaustive]` keeps room to grow.
 
 use crate::error::GatewayError;
-use crate::state::StateInit;
-use crate::suggest::closest;
 use schemars::Schema;
 use std::fmt;
 use std::time::Duration;
@@ -43,27 +41,26 @@ impl Registry {
             .find(|op| op.interface == interface && op.operation == operation)
     }
 
-    /// The error for an unknown interface, naming the closest existing one.
-    pub fn unknown_interface(&self, interface: &str) -> GatewayError {
-        let available: Vec<&'static str> = self.interfaces.iter().map(|i| i.name).collect();
+    /// The error for an unknown interface.
+    pub fn unknown_interface(&'static self, interface: &str) -> GatewayError {
         GatewayError::UnknownInterface {
-            interface: interface.to_owned(),
-            suggestion: closest(interface, available.iter().copied()),
-            available,
+            interface: interface.into(),
+            registry: self,
         }
     }
 
-    /// The error for an operation `interface` does not have, naming the closest one.
-    pub fn unknown_operation(&self, interface: &str, operation: &str) -> GatewayError {
-        let available: Vec<&'static str> = self
-            .operations_of(interface)
-            .map(|op| op.operation)
-            .collect();
+    /// The error for an operation `interface` does not have.
+    pub fn unknown_operation(&'static self, interface: &str, operation: &str) -> GatewayError {
+        let interface = self
+            .interfaces
+            .iter()
+            .map(|i| i.name)
+            .find(|name| *name == interface)
+            .unwrap_or("?");
         GatewayError::UnknownOperation {
-            interface: interface.to_owned(),
-            operation: operation.to_owned(),
-            suggestion: closest(operation, available.iter().copied()),
-            available,
+            interface,
+            operation: operation.into(),
+            registry: self,
         }
     }
 
@@ -78,7 +75,7 @@ impl Registry {
     }
 }
 
-/// One interface and how its state is created.
+/// One interface and the settings of its state.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct InterfaceDescriptor {
@@ -88,25 +85,32 @@ pub struct InterfaceDescriptor {
     pub description: &'static str,
     /// The Rust type of its state, as written in the manifest; empty when it has none.
     pub state_type: &'static str,
-    /// Creates the state.
-    pub init: StateInit,
     /// Create the state at start-up instead of on first use.
     pub preload: bool,
+    /// One of its operations is `priority: critical` (preloaded under
+    /// `PRELOAD_CRITICAL_MODULES`).
+    pub critical: bool,
     /// Never drop the state once created.
     pub never_unload: bool,
 }
 
 impl InterfaceDescriptor {
-    /// An interface whose state `init` creates.
-    pub const fn new(name: &'static str, init: StateInit) -> Self {
+    /// An interface with default settings.
+    pub const fn new(name: &'static str) -> Self {
         Self {
             name,
             description: "",
             state_type: "",
-            init,
             preload: false,
+            critical: false,
             never_unload: false,
         }
+    }
+
+    /// Marks the interface as having a critical operation.
+    pub const fn critical(mut self) -> Self {
+        self.critical = true;
+        self
     }
 
     /// Sets the description.

@@ -1,6 +1,8 @@
 //! Errors: what a core function returns ([`OperationError`]) and what a gateway call returns
 //! ([`GatewayError`]).
 
+use crate::descriptor::Registry;
+use crate::suggest::closest;
 use std::fmt;
 
 /// The boxed error type used for error sources.
@@ -74,26 +76,23 @@ impl std::error::Error for OperationError {}
 #[non_exhaustive]
 pub enum GatewayError {
     /// No interface of that name.
-    #[error("unknown interface `{interface}`{}; available: {}", hint(*suggestion), available.join(", "))]
+    #[error("unknown interface `{interface}`{}; available: {}", hint(self.suggestion()), self.available().join(", "))]
     UnknownInterface {
         /// The name given.
-        interface: String,
-        /// The closest existing name.
-        suggestion: Option<&'static str>,
-        /// Every interface name.
-        available: Vec<&'static str>,
+        interface: Box<str>,
+        /// The registry it was looked up in (for [`GatewayError::suggestion`] and
+        /// [`GatewayError::available`]).
+        registry: &'static Registry,
     },
     /// The interface exists but has no such operation.
-    #[error("unknown operation `{interface}.{operation}`{}; {interface} has: {}", hint(*suggestion), available.join(", "))]
+    #[error("unknown operation `{interface}.{operation}`{}; {interface} has: {}", hint(self.suggestion()), self.available().join(", "))]
     UnknownOperation {
         /// The interface.
-        interface: String,
+        interface: &'static str,
         /// The operation name given.
-        operation: String,
-        /// The closest existing operation of the interface.
-        suggestion: Option<&'static str>,
-        /// Every operation of the interface.
-        available: Vec<&'static str>,
+        operation: Box<str>,
+        /// The registry it was looked up in.
+        registry: &'static Registry,
     },
     /// The parameters did not match the operation's declaration.
     #[error("invalid parameters for `{operation}`: {}", list(problems))]
@@ -127,6 +126,18 @@ pub enum GatewayError {
         /// Why; its text is part of this error's message.
         error: BoxError,
     },
+    /// The process-wide gateway could not start (invalid configuration, failed preload).
+    #[error("the gateway could not start: {reason}")]
+    StartFailed {
+        /// Why.
+        reason: String,
+    },
+    /// The gateway's configuration is invalid (an environment variable, for example).
+    #[error("invalid gateway configuration: {error}")]
+    Config {
+        /// Which setting, and what it accepts.
+        error: Box<crate::lmms::ConfigError>,
+    },
     /// The result could not be turned into JSON.
     #[error("the result of `{operation}` cannot be encoded as JSON: {error}")]
     ResultEncoding {
@@ -138,6 +149,38 @@ pub enum GatewayError {
 }
 
 impl GatewayError {
+    /// For an unknown interface or operation, the closest existing name, if one is close.
+    pub fn suggestion(&self) -> Option<&'static str> {
+        match self {
+            GatewayError::UnknownInterface { interface, .. } => {
+                closest(interface, self.available())
+            }
+            GatewayError::UnknownOperation { operation, .. } => {
+                closest(operation, self.available())
+            }
+            _ => None,
+        }
+    }
+
+    /// For an unknown interface, every interface; for an unknown operation, every operation
+    /// of its interface. Empty otherwise.
+    pub fn available(&self) -> Vec<&'static str> {
+        match self {
+            GatewayError::UnknownInterface { registry, .. } => {
+                registry.interfaces.iter().map(|i| i.name).collect()
+            }
+            GatewayError::UnknownOperation {
+                interface,
+                registry,
+                ..
+            } => registry
+                .operations_of(interface)
+                .map(|op| op.operation)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// A stable, machine-readable name of the error kind (`unknown_operation`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -148,6 +191,16 @@ impl GatewayError {
             GatewayError::Panicked { .. } => "panicked",
             GatewayError::InitFailed { .. } => "init_failed",
             GatewayError::ResultEncoding { .. } => "result_encoding",
+            GatewayError::Config { .. } => "config",
+            GatewayError::StartFailed { .. } => "start_failed",
+        }
+    }
+}
+
+impl From<crate::lmms::ConfigError> for GatewayError {
+    fn from(error: crate::lmms::ConfigError) -> Self {
+        GatewayError::Config {
+            error: Box::new(error),
         }
     }
 }

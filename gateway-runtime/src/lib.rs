@@ -19,6 +19,7 @@
 
 mod descriptor;
 mod error;
+pub mod lmms;
 mod params;
 mod runtime;
 mod state;
@@ -29,11 +30,15 @@ pub use descriptor::{
     Visibility,
 };
 pub use error::{BoxError, GatewayError, OpResult, OperationError, ParamProblem};
+pub use lmms::{
+    AnyModule, Clock, Config, ConfigError, Kept, Maintain, MaintenanceReport, ManualClock, Module,
+    Reaper, Stats, SystemClock,
+};
 pub use params::{
     check_params, decode_params, describe, encode_result, json_literal, params_schema,
 };
-pub use runtime::{Call, Runtime};
-pub use state::{AnyState, InitContext, InterfaceState, StateInit, state_init};
+pub use runtime::{AsyncCall, Runtime, SAMPLE_EVERY};
+pub use state::{InitContext, InterfaceState};
 
 /// Attaches a core function to the operation it implements, e.g. `#[operation(CACHE.get)]`.
 ///
@@ -48,6 +53,36 @@ pub use gateway_macros::operation;
 /// up to the crate root; `gateway!(manifest = "api/operations.yaml")` names the file, relative
 /// to the calling file.
 pub use gateway_macros::gateway;
+
+/// Implements [`InterfaceState`] from attributes:
+///
+/// ```
+/// use gateway_runtime::{BoxError, InitContext, Interface};
+/// use std::sync::Mutex;
+///
+/// #[derive(Interface)]
+/// #[interface(init = Store::open, holds_data = Store::dirty, memory = Store::bytes)]
+/// pub struct Store {
+///     entries: Mutex<Vec<String>>,
+/// }
+///
+/// impl Store {
+///     fn open(_: &InitContext<'_>) -> Result<Self, BoxError> {
+///         Ok(Store { entries: Mutex::new(Vec::new()) })
+///     }
+///     fn dirty(&self) -> bool {
+///         !self.entries.lock().unwrap().is_empty()
+///     }
+///     fn bytes(&self) -> usize {
+///         self.entries.lock().unwrap().iter().map(String::len).sum()
+///     }
+/// }
+/// ```
+///
+/// `init = path` creates the state (`fn(&InitContext) -> Result<Self, E>`), `init_async = path`
+/// creates it asynchronously, `default` uses `Default`; `holds_data = path` (`fn(&Self) -> bool`)
+/// says unloading would lose data; `memory = path` (`fn(&Self) -> usize`) estimates its bytes.
+pub use gateway_macros::Interface;
 
 /// A JSON value: what the dynamic path takes and returns, and the `any` type.
 pub use serde_json::Value;
@@ -72,4 +107,13 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
+
+    /// Deserializes an `Option` field that must be present, though it may be null.
+    pub fn required_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        <Option<T> as serde::Deserialize<'de>>::deserialize(deserializer)
+    }
 }

@@ -5,42 +5,61 @@
 
 use crate::descriptor::{OperationDescriptor, TypeDesc};
 use crate::error::{GatewayError, ParamProblem};
+use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Checks `params` against `op` and decodes them into the operation's parameter struct.
+/// Decodes `params` into the operation's parameter struct, borrowing strings from them.
 ///
-/// `null` stands for "no parameters". Every problem is reported, not just the first.
-pub fn decode_params<P: DeserializeOwned>(
+/// `null` stands for "no parameters", and a `null` parameter that is not required for
+/// "omitted". The parameter struct is as strict as the declaration (unknown, missing and
+/// ill-typed parameters all fail), so decoding is tried first; only when it fails is the
+/// declaration walked, to report every problem by name rather than serde's first one.
+pub fn decode_params<'v, P: Deserialize<'v>>(
     op: &'static OperationDescriptor,
-    params: Value,
+    params: &'v mut Value,
 ) -> Result<P, GatewayError> {
-    let problems = check_params(op, &params);
-    if !problems.is_empty() {
-        return Err(GatewayError::InvalidParams {
-            operation: op.name,
-            problems,
-        });
-    }
-    let params = match params {
-        Value::Null => Value::Object(Default::default()),
-        // `null` for a parameter that is not required means "omitted": its default applies.
-        Value::Object(mut object) => {
-            object.retain(|name, value| {
-                !value.is_null() || op.param(name).is_some_and(|p| p.required)
-            });
-            Value::Object(object)
+    match params {
+        Value::Null => *params = Value::Object(Default::default()),
+        Value::Object(object) => {
+            if object.values().any(Value::is_null) {
+                object.retain(|name, value| {
+                    !value.is_null() || op.param(name).is_some_and(|p| p.required)
+                });
+            }
         }
-        other => other,
-    };
-    serde_path_to_error::deserialize(params).map_err(|error| GatewayError::InvalidParams {
-        operation: op.name,
-        problems: vec![ParamProblem::Invalid {
-            path: error.path().to_string(),
-            message: error.into_inner().to_string(),
-        }],
-    })
+        // serde would read a list as the fields in order: parameters are named, always.
+        other => {
+            return Err(GatewayError::InvalidParams {
+                operation: op.name,
+                problems: vec![ParamProblem::NotAnObject {
+                    found: describe(other),
+                }],
+            });
+        }
+    }
+    let params: &'v Value = params;
+    if let Ok(decoded) = P::deserialize(params) {
+        return Ok(decoded);
+    }
+    // Decoding failed: decode again, tracking the path, to say where.
+    match serde_path_to_error::deserialize::<_, P>(params) {
+        Ok(decoded) => Ok(decoded),
+        Err(error) => {
+            let mut problems = check_params(op, params);
+            if problems.is_empty() {
+                problems.push(ParamProblem::Invalid {
+                    path: error.path().to_string(),
+                    message: error.into_inner().to_string(),
+                });
+            }
+            Err(GatewayError::InvalidParams {
+                operation: op.name,
+                problems,
+            })
+        }
+    }
 }
 
 /// Encodes a typed result as JSON.
@@ -67,13 +86,13 @@ pub fn check_params(op: &OperationDescriptor, params: &Value) -> Vec<ParamProble
         }
     };
     let mut problems = Vec::new();
-    let declared: Vec<&'static str> = op.params.iter().map(|p| p.name).collect();
+    let declared = || op.params.iter().map(|p| p.name);
     for name in object.keys() {
         if op.param(name).is_none() {
             problems.push(ParamProblem::Unexpected {
                 name: name.clone(),
-                suggestion: crate::suggest::closest(name, declared.iter().copied()),
-                expected: declared.clone(),
+                suggestion: crate::suggest::closest(name, declared()),
+                expected: declared().collect(),
             });
         }
     }

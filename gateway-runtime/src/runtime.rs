@@ -1,42 +1,57 @@
-//! The runtime a generated gateway owns: interface state and the call pipeline.
+//! The runtime a generated gateway owns, and the call pipeline.
 //!
-//! Generated code calls [`Runtime::enter`] to get a [`Call`] (which creates the interface's
-//! state on first use), then [`Call::run`] or [`Call::run_async`] to run the core function
-//! with panics caught and errors converted.
+//! A typed call goes through [`Runtime::call`] (synchronous operations) or
+//! [`Runtime::enter_async`] then [`AsyncCall::run`] (asynchronous ones). On the way it:
+//!
+//! - takes the fast path when the operation is hot (ZAPH): no shared heat counter, no creation
+//!   check beyond the state being there;
+//! - otherwise counts heat and creates the interface's state if needed (LIGS);
+//! - borrows the state so that unloading cannot take it while the call runs (LUGS);
+//! - catches a panic of the core function and returns it as an error;
+//! - counts the call per thread, timing one call in [`SAMPLE_EVERY`].
 
 use crate::descriptor::{OperationDescriptor, Registry};
 use crate::error::{GatewayError, OpResult};
-use crate::state::{AnyState, InitContext};
+use crate::lmms::counters::{Counters, Outcome};
+use crate::lmms::{Config, Heat, Module};
+use crate::state::InterfaceState;
 use futures_util::FutureExt;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-/// Owns the state of every interface of one gateway.
+pub use crate::lmms::counters::SAMPLE_EVERY;
+
+/// The runtime of one gateway: configuration, heat, counters and maintenance state. The
+/// interface state itself lives in the generated gateway's [`Module`]s.
 #[derive(Debug)]
 pub struct Runtime {
     registry: &'static Registry,
-    slots: Box<[Slot]>,
-}
-
-#[derive(Debug, Default)]
-struct Slot {
-    state: OnceLock<AnyState>,
-    /// Serialises creation so racing first calls create the state once.
-    init: Mutex<()>,
+    pub(crate) config: Config,
+    pub(crate) heat: Box<[Heat]>,
+    pub(crate) counters: Counters,
+    /// Advanced by each maintenance; calls stamp their module with it.
+    pub(crate) epoch: AtomicU64,
+    pub(crate) maintenance: Mutex<crate::lmms::maintenance::History>,
 }
 
 impl Runtime {
-    /// A runtime for the operations of `registry`; no state is created yet.
-    pub fn new(registry: &'static Registry) -> Self {
+    /// A runtime for the operations of `registry`.
+    pub fn new(registry: &'static Registry, config: Config) -> Self {
         Self {
             registry,
-            slots: registry
-                .interfaces
+            heat: registry
+                .operations
                 .iter()
-                .map(|_| Slot::default())
+                .map(|_| Heat::default())
                 .collect(),
+            counters: Counters::new(registry.operations.len()),
+            config,
+            epoch: AtomicU64::new(1),
+            maintenance: Mutex::default(),
         }
     }
 
@@ -45,137 +60,160 @@ impl Runtime {
         self.registry
     }
 
-    /// Creates the state of every interface marked `preload`.
-    pub fn preload(&self) -> Result<(), GatewayError> {
-        for index in 0..self.slots.len() {
-            if self.registry.interfaces[index].preload {
-                self.state_of(index)?;
-            }
-        }
-        Ok(())
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// Whether the state of the interface at `index` exists.
-    pub fn is_loaded(&self, index: usize) -> bool {
-        self.slots
-            .get(index)
-            .is_some_and(|slot| slot.state.get().is_some())
+    /// Whether `op` is on the fast path.
+    pub fn is_hot(&self, op: &OperationDescriptor) -> bool {
+        self.heat.get(op.id).is_some_and(Heat::is_hot)
     }
 
-    /// Starts a call of `op`, creating its interface's state if this is the first use.
-    pub fn enter<S: Any>(
+    /// Runs a synchronous core function of `op` with `module`'s state.
+    #[inline]
+    pub fn call<S: InterfaceState, T>(
         &self,
-        op: &'static OperationDescriptor,
-    ) -> Result<Call<'_, S>, GatewayError> {
-        let state = self.state_of(op.interface_index)?;
-        match state.downcast_ref::<S>() {
-            Some(state) => Ok(Call { op, state }),
-            None => Err(GatewayError::InitFailed {
-                interface: op.interface,
-                error: format!(
-                    "the state of `{}` is not a `{}`; the generated gateway and the runtime disagree",
-                    op.interface,
-                    std::any::type_name::<S>()
-                )
-                .into(),
-            }),
-        }
-    }
-
-    /// Runs a synchronous core function: [`Runtime::enter`] then [`Call::run`].
-    pub fn invoke<S: Any, T>(
-        &self,
+        module: &Module<S>,
         op: &'static OperationDescriptor,
         f: impl FnOnce(&S) -> OpResult<T>,
     ) -> Result<T, GatewayError> {
-        self.enter(op)?.run(f)
-    }
-
-    fn state_of(&self, index: usize) -> Result<&(dyn Any + Send + Sync), GatewayError> {
-        let (Some(slot), Some(interface)) =
-            (self.slots.get(index), self.registry.interfaces.get(index))
-        else {
-            return Err(GatewayError::InitFailed {
-                interface: "?",
-                error: format!("the registry has no interface #{index}; regenerate the gateway")
-                    .into(),
-            });
+        let heat = self.heat_of(op)?;
+        let epoch = self.epoch.load(Ordering::Relaxed);
+        let fast = self.config.fast_path && heat.is_hot();
+        if !fast {
+            self.warm(op, heat);
+        }
+        let start = Counters::sample_start();
+        // The read lock keeps the state from being unloaded while the core function runs.
+        let guard = module.read(epoch);
+        let outcome = match guard.as_deref() {
+            Some(state) => catch_unwind(AssertUnwindSafe(|| f(state))),
+            None => {
+                drop(guard);
+                let state = module.load_sync(epoch, self.config.clock.now())?;
+                let guard = module.read(epoch);
+                match guard.as_deref() {
+                    Some(state) => catch_unwind(AssertUnwindSafe(|| f(state))),
+                    // Unloaded again in between (a zero grace period): use the state just made.
+                    None => catch_unwind(AssertUnwindSafe(|| f(&state))),
+                }
+            }
         };
-        if let Some(state) = slot.state.get() {
-            return Ok(state.as_ref());
+        self.finish(op, fast, start, outcome)
+    }
+
+    /// Starts an asynchronous call of `op`: creates `module`'s state if needed (asynchronously)
+    /// and holds it for the call.
+    pub async fn enter_async<S: InterfaceState>(
+        &self,
+        module: &Module<S>,
+        op: &'static OperationDescriptor,
+    ) -> Result<AsyncCall<'_, S>, GatewayError> {
+        let heat = self.heat_of(op)?;
+        let fast = self.config.fast_path && heat.is_hot();
+        if !fast {
+            self.warm(op, heat);
         }
-        let _guard = slot.init.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(state) = slot.state.get() {
-            return Ok(state.as_ref());
+        let epoch = self.epoch.load(Ordering::Relaxed);
+        let state = match module.shared(epoch) {
+            Some(state) => state,
+            None => module.load_async(epoch, self.config.clock.now()).await?,
+        };
+        Ok(AsyncCall {
+            runtime: self,
+            op,
+            state,
+            fast,
+            start: Counters::sample_start(),
+        })
+    }
+
+    #[inline]
+    fn heat_of(&self, op: &'static OperationDescriptor) -> Result<&Heat, GatewayError> {
+        self.heat
+            .get(op.id)
+            .ok_or_else(|| GatewayError::InitFailed {
+                interface: op.interface,
+                error: format!(
+                    "`{}` is not in this runtime's registry; regenerate the gateway",
+                    op.name
+                )
+                .into(),
+            })
+    }
+
+    #[cold]
+    fn warm(&self, op: &'static OperationDescriptor, heat: &Heat) {
+        if heat.warm(self.config.fast_path_threshold, self.config.fast_path) {
+            tracing::debug!(operation = op.name, "fast path established");
         }
-        let ctx = InitContext { interface };
-        let created = catch_unwind(AssertUnwindSafe(|| (interface.init)(&ctx)))
-            .unwrap_or_else(|payload| Err(panic_message(payload.as_ref()).into()))
-            .map_err(|error| GatewayError::InitFailed {
-                interface: interface.name,
-                error,
-            })?;
-        Ok(slot.state.get_or_init(|| created).as_ref())
+    }
+
+    fn finish<T>(
+        &self,
+        op: &'static OperationDescriptor,
+        fast: bool,
+        start: Option<Instant>,
+        outcome: std::thread::Result<OpResult<T>>,
+    ) -> Result<T, GatewayError> {
+        let result = into_result(op, outcome);
+        let outcome = Outcome {
+            fast,
+            failed: result.is_err(),
+            latency: start.map(|start| start.elapsed()),
+        };
+        self.counters.record(op.id, outcome);
+        result
     }
 }
 
-/// One call in progress: the operation and its interface's state.
+/// An asynchronous call in progress, holding its interface's state.
 #[derive(Debug)]
-pub struct Call<'rt, S> {
+pub struct AsyncCall<'rt, S> {
+    runtime: &'rt Runtime,
     op: &'static OperationDescriptor,
-    state: &'rt S,
+    state: Arc<S>,
+    fast: bool,
+    start: Option<Instant>,
 }
 
-impl<'rt, S> Call<'rt, S> {
-    /// The operation being called.
-    pub fn operation(&self) -> &'static OperationDescriptor {
-        self.op
-    }
-
-    /// The interface's state.
-    pub fn state(&self) -> &'rt S {
-        self.state
-    }
-
-    /// Runs a synchronous core function; a panic becomes [`GatewayError::Panicked`].
-    pub fn run<T>(self, f: impl FnOnce(&S) -> OpResult<T>) -> Result<T, GatewayError> {
-        let state = self.state;
-        let outcome = catch_unwind(AssertUnwindSafe(|| f(state)));
-        self.finish(outcome)
-    }
-
-    /// Runs an asynchronous core function; a panic while creating or polling its future
-    /// becomes [`GatewayError::Panicked`].
-    pub async fn run_async<T, F, Fut>(&self, f: F) -> Result<T, GatewayError>
+impl<S> AsyncCall<'_, S> {
+    /// Runs the core function; a panic while creating or polling its future becomes
+    /// [`GatewayError::Panicked`].
+    pub async fn run<'c, T, F, Fut>(&'c self, f: F) -> Result<T, GatewayError>
     where
-        F: FnOnce(&'rt S) -> Fut,
+        F: FnOnce(&'c S) -> Fut,
         Fut: Future<Output = OpResult<T>>,
     {
-        let state = self.state;
+        let state = &*self.state;
         let outcome = match catch_unwind(AssertUnwindSafe(|| f(state))) {
             Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
             Err(payload) => Err(payload),
         };
-        self.finish(outcome)
+        self.runtime.finish(self.op, self.fast, self.start, outcome)
     }
+}
 
-    fn finish<T>(&self, outcome: std::thread::Result<OpResult<T>>) -> Result<T, GatewayError> {
-        match outcome {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(GatewayError::OperationFailed {
-                operation: self.op.name,
-                error,
-            }),
-            Err(payload) => Err(GatewayError::Panicked {
-                operation: self.op.name,
-                message: panic_message(payload.as_ref()),
-            }),
-        }
+fn into_result<T>(
+    op: &'static OperationDescriptor,
+    outcome: std::thread::Result<OpResult<T>>,
+) -> Result<T, GatewayError> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(GatewayError::OperationFailed {
+            operation: op.name,
+            error,
+        }),
+        Err(payload) => Err(GatewayError::Panicked {
+            operation: op.name,
+            message: panic_message(payload.as_ref()),
+        }),
     }
 }
 
 /// The message of a panic payload (`panic!("...")` gives a `&str` or a `String`).
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -1,9 +1,9 @@
 //! The runtime on a registry written by hand: lazy state, panic isolation, parameter checks.
 
 use gateway_runtime::{
-    BoxError, GatewayError, InitContext, InterfaceDescriptor, InterfaceState, OperationDescriptor,
-    OperationError, ParamDescriptor, ParamProblem, Registry, Runtime, TypeDesc, decode_params,
-    state_init,
+    AnyModule, BoxError, Config, GatewayError, InitContext, InterfaceDescriptor, InterfaceState,
+    Module, OperationDescriptor, OperationError, ParamDescriptor, ParamProblem, Registry, Runtime,
+    TypeDesc, decode_params,
 };
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,10 +46,10 @@ impl InterfaceState for Preloaded {
 }
 
 static INTERFACES: [InterfaceDescriptor; 4] = [
-    InterfaceDescriptor::new("SLOW", state_init::<Slow>),
-    InterfaceDescriptor::new("FLAKY", state_init::<Flaky>),
-    InterfaceDescriptor::new("EAGER", state_init::<Preloaded>).preload(),
-    InterfaceDescriptor::new("PLAIN", state_init::<()>),
+    InterfaceDescriptor::new("SLOW"),
+    InterfaceDescriptor::new("FLAKY"),
+    InterfaceDescriptor::new("EAGER").preload(),
+    InterfaceDescriptor::new("PLAIN"),
 ];
 
 static PARAMS: [ParamDescriptor; 3] = [
@@ -72,16 +72,43 @@ fn empty_schema() -> schemars::Schema {
 
 static REGISTRY: Registry = Registry::new("test.yaml", &INTERFACES, &OPERATIONS);
 
+/// The runtime and the state slots a generated gateway would own.
+struct Fixture {
+    runtime: Runtime,
+    slow: Module<Slow>,
+    flaky: Module<Flaky>,
+    eager: Module<Preloaded>,
+    plain: Module<()>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            runtime: Runtime::new(&REGISTRY, Config::default()),
+            slow: Module::new(&INTERFACES[0]),
+            flaky: Module::new(&INTERFACES[1]),
+            eager: Module::new(&INTERFACES[2]),
+            plain: Module::new(&INTERFACES[3]),
+        }
+    }
+
+    fn modules(&self) -> [&dyn AnyModule; 4] {
+        [&self.slow, &self.flaky, &self.eager, &self.plain]
+    }
+}
+
 #[test]
 fn racing_first_calls_create_the_state_once() {
-    let runtime = Arc::new(Runtime::new(&REGISTRY));
+    let fixture = Arc::new(Fixture::new());
     let barrier = Arc::new(Barrier::new(8));
     let threads: Vec<_> = (0..8)
         .map(|_| {
-            let (runtime, barrier) = (runtime.clone(), barrier.clone());
+            let (fixture, barrier) = (fixture.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                runtime.invoke(&OPERATIONS[0], |_: &Slow| Ok(()))
+                fixture
+                    .runtime
+                    .call(&fixture.slow, &OPERATIONS[0], |_| Ok(()))
             })
         })
         .collect();
@@ -89,69 +116,71 @@ fn racing_first_calls_create_the_state_once() {
         thread.join().unwrap().unwrap();
     }
     assert_eq!(SLOW_INITS.load(Ordering::SeqCst), 1);
-    assert!(runtime.is_loaded(0));
+    assert!(fixture.slow.is_loaded());
 }
 
 #[test]
 fn failed_and_panicking_inits_are_errors_and_are_retried() {
-    let runtime = Runtime::new(&REGISTRY);
-    let error = runtime
-        .invoke(&OPERATIONS[1], |_: &Flaky| Ok(()))
-        .unwrap_err();
+    let f = Fixture::new();
+    let call = || f.runtime.call(&f.flaky, &OPERATIONS[1], |_| Ok(()));
+    let error = call().unwrap_err();
     assert_eq!(error.kind(), "init_failed");
     assert_eq!(
         error.to_string(),
         "interface `FLAKY` could not be initialised: the database is not reachable yet"
     );
-    let error = runtime
-        .invoke(&OPERATIONS[1], |_: &Flaky| Ok(()))
-        .unwrap_err();
+    let error = call().unwrap_err();
     assert_eq!(
         error.to_string(),
         "interface `FLAKY` could not be initialised: init panicked"
     );
-    assert!(!runtime.is_loaded(1));
-    runtime.invoke(&OPERATIONS[1], |_: &Flaky| Ok(())).unwrap();
-    assert!(runtime.is_loaded(1));
+    assert!(!f.flaky.is_loaded());
+    call().unwrap();
+    assert!(f.flaky.is_loaded());
 }
 
 #[test]
 fn state_is_lazy_unless_preloaded() {
-    let runtime = Runtime::new(&REGISTRY);
-    assert!(!runtime.is_loaded(2));
-    runtime.preload().unwrap();
-    assert!(runtime.is_loaded(2));
+    let f = Fixture::new();
+    assert!(!f.eager.is_loaded());
+    gateway_runtime::lmms::preload(&f.runtime, &f.modules()).unwrap();
+    assert!(f.eager.is_loaded());
     assert!(
-        !runtime.is_loaded(0),
+        !f.slow.is_loaded(),
         "preload creates only what the manifest marks"
     );
     assert!(PRELOADS.load(Ordering::SeqCst) >= 1);
 }
 
 #[test]
-fn a_mismatched_state_type_is_an_error_not_a_panic() {
-    let runtime = Runtime::new(&REGISTRY);
-    let error = runtime
-        .invoke(&OPERATIONS[3], |_: &Slow| Ok(()))
-        .unwrap_err();
+fn an_operation_outside_the_registry_is_an_error_not_a_panic() {
+    static STRAY: OperationDescriptor =
+        OperationDescriptor::new(99, "X.y", "x_y", ("PLAIN", 3), "y");
+    let f = Fixture::new();
+    let error = f.runtime.call(&f.plain, &STRAY, |_| Ok(())).unwrap_err();
     assert_eq!(error.kind(), "init_failed");
 }
 
 #[test]
 fn panics_in_sync_and_async_calls_are_caught() {
-    let runtime = Runtime::new(&REGISTRY);
-    let error = runtime
-        .invoke(&OPERATIONS[3], |_: &()| -> Result<(), OperationError> {
-            panic!("boom {}", 1)
-        })
+    let f = Fixture::new();
+    let error = f
+        .runtime
+        .call(
+            &f.plain,
+            &OPERATIONS[3],
+            |_| -> Result<(), OperationError> { panic!("boom {}", 1) },
+        )
         .unwrap_err();
     assert_eq!(error.to_string(), "`PLAIN.put` panicked: boom 1");
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let call = runtime.enter::<()>(&OPERATIONS[3]).unwrap();
-    let polled = rt.block_on(call.run_async(|_| async {
+    let call = rt
+        .block_on(f.runtime.enter_async(&f.plain, &OPERATIONS[3]))
+        .unwrap();
+    let polled = rt.block_on(call.run(|_| async {
         tokio::task::yield_now().await;
         let result: Result<(), OperationError> = Err(OperationError::msg("unused"));
         if result.is_err() {
@@ -163,15 +192,18 @@ fn panics_in_sync_and_async_calls_are_caught() {
         polled.unwrap_err().to_string(),
         "`PLAIN.put` panicked: while polling"
     );
-    let created = rt.block_on(call.run_async(
-        |_| -> std::future::Ready<Result<(), OperationError>> { panic!("while creating") },
-    ));
+    let created = rt.block_on(
+        call.run(|_| -> std::future::Ready<Result<(), OperationError>> {
+            panic!("while creating")
+        }),
+    );
     assert_eq!(
         created.unwrap_err().to_string(),
         "`PLAIN.put` panicked: while creating"
     );
-    assert!(
-        runtime.invoke(&OPERATIONS[3], |_: &()| Ok(7)).unwrap() == 7,
+    assert_eq!(
+        f.runtime.call(&f.plain, &OPERATIONS[3], |_| Ok(7)).unwrap(),
+        7,
         "still serving"
     );
 }
@@ -210,17 +242,18 @@ fn thirty() -> i64 {
 #[test]
 fn parameters_are_checked_before_decoding() {
     let op = &OPERATIONS[3];
-    let ok: PutParams = decode_params(op, json!({"key": "k", "ttl": null, "tags": null})).unwrap();
+    let ok: PutParams =
+        decode_params(op, &mut json!({"key": "k", "ttl": null, "tags": null})).unwrap();
     assert_eq!(
         (ok.ttl, ok.tags),
         (30, None),
         "null means omitted for parameters that are not required"
     );
-    let problems = match decode_params::<PutParams>(op, json!({"key": null, "ttl": 2.5, "tag": []}))
-    {
-        Err(GatewayError::InvalidParams { problems, .. }) => problems,
-        other => panic!("{other:?}"),
-    };
+    let problems =
+        match decode_params::<PutParams>(op, &mut json!({"key": null, "ttl": 2.5, "tag": []})) {
+            Err(GatewayError::InvalidParams { problems, .. }) => problems,
+            other => panic!("{other:?}"),
+        };
     assert_eq!(
         problems,
         [
@@ -241,14 +274,15 @@ fn parameters_are_checked_before_decoding() {
             },
         ]
     );
-    let huge = decode_params::<PutParams>(op, json!({"key": "k", "ttl": u64::MAX})).unwrap_err();
+    let huge =
+        decode_params::<PutParams>(op, &mut json!({"key": "k", "ttl": u64::MAX})).unwrap_err();
     assert!(
         huge.to_string().contains("out of range for int (i64)"),
         "{huge}"
     );
     let long = "x".repeat(100);
-    let shown =
-        decode_params::<PutParams>(op, json!({"key": long.clone(), "tags": long})).unwrap_err();
+    let shown = decode_params::<PutParams>(op, &mut json!({"key": long.clone(), "tags": long}))
+        .unwrap_err();
     assert!(
         shown
             .to_string()

@@ -134,10 +134,14 @@ async fn a_panicking_operation_is_an_error_and_the_gateway_keeps_serving() {
 #[tokio::test]
 async fn state_is_created_on_first_use() {
     let gw = Gateway::new();
-    let notes = REGISTRY.interfaces.iter().position(|i| i.name == "NOTES").unwrap();
-    assert!(!gw.runtime().is_loaded(notes));
+    let notes_loaded = |gw: &Gateway| gw.stats().modules.iter().any(|m| m.interface == "NOTES" && m.loaded);
+    assert!(!notes_loaded(&gw));
     gw.notes_find(None, None).unwrap();
-    assert!(gw.runtime().is_loaded(notes));
+    assert!(notes_loaded(&gw));
+    let stats = gw.stats();
+    let notes = stats.modules.iter().find(|m| m.interface == "NOTES").unwrap();
+    assert_eq!((notes.loads, notes.reloads), (1, 0));
+    assert!(stats.modules.iter().all(|m| m.interface != "DEMO"), "interfaces without state are not modules");
 }
 
 #[test]
@@ -161,7 +165,7 @@ fn the_registry_describes_every_operation() {
 fn free_functions_use_the_process_wide_gateway() {
     gateway::cache_put("global", json!(1)).unwrap();
     assert_eq!(gateway::cache_get("global", None).unwrap(), json!(1));
-    assert_eq!(Gateway::global().cache_get("global", None).unwrap(), json!(1));
+    assert_eq!(Gateway::global().unwrap().cache_get("global", None).unwrap(), json!(1));
 }
 
 #[tokio::test]

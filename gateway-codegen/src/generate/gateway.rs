@@ -1,28 +1,39 @@
-//! The `Gateway` type: typed wrappers, `execute_operation` and dispatch; plus the module-level
-//! free functions that use the process-wide gateway.
+//! The `Gateway` type: construction and start-up, LMMS maintenance and stats,
+//! `execute_operation` and dispatch; and `Modules`, the state slot of each interface.
 
-use super::naming::{default_fn_ident, param_ident, type_ident, wrapper_ident};
-use super::types::{
-    Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
-};
-use crate::model::{Model, Operation, Param, Priority, Type, Visibility};
+use super::naming::{module_ident, type_ident};
+use super::registry::state_type;
+use super::wrappers::wrapper_method;
+use crate::model::{Interface, Model, Operation, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The `Gateway` struct and its impl.
 pub fn gateway(model: &Model) -> TokenStream {
-    let manifest = &model.manifest;
     let type_doc = super::doc(&format!(
-        "The gateway of `{manifest}`: a typed method per operation, and `execute_operation` for \
-         calls by name with JSON parameters. Interface state is created on first use."
+        "The gateway of `{}`: a typed method per operation, and `execute_operation` for\n\
+         calls by name with JSON parameters. Interface state is created on first use and may be\n\
+         unloaded when idle (see [`::gateway_runtime::Config`]).",
+        model.manifest
     ));
-    let wrappers = model.operations().map(wrapper_method);
-    let arms = model.operations().map(dispatch_arm);
+    let wrappers = model.interfaces.iter().flat_map(|interface| {
+        interface
+            .operations
+            .iter()
+            .map(move |op| wrapper_method(interface, op))
+    });
+    let arms = model.interfaces.iter().flat_map(|interface| {
+        interface
+            .operations
+            .iter()
+            .map(move |op| dispatch_arm(interface, op))
+    });
     quote! {
         #type_doc
         #[derive(Debug)]
         pub struct Gateway {
             runtime: ::gateway_runtime::Runtime,
+            modules: Modules,
         }
 
         impl Default for Gateway {
@@ -32,25 +43,76 @@ pub fn gateway(model: &Model) -> TokenStream {
         }
 
         impl Gateway {
-            /// A gateway with a runtime of its own.
+            /// A gateway with the default configuration; no state is created until first use.
             pub fn new() -> Self {
-                Self::with_runtime(::gateway_runtime::Runtime::new(&REGISTRY))
+                Self::with_config(::gateway_runtime::Config::default())
             }
 
-            /// A gateway over `runtime`, which must serve this module's [`REGISTRY`].
-            pub fn with_runtime(runtime: ::gateway_runtime::Runtime) -> Self {
-                Self { runtime }
+            /// A gateway with `config`; no state is created until first use.
+            pub fn with_config(config: ::gateway_runtime::Config) -> Self {
+                Self {
+                    runtime: ::gateway_runtime::Runtime::new(&REGISTRY, config),
+                    modules: Modules::new(),
+                }
             }
 
-            /// The process-wide gateway that this module's free functions use.
-            pub fn global() -> &'static Gateway {
-                static GLOBAL: ::std::sync::OnceLock<Gateway> = ::std::sync::OnceLock::new();
-                GLOBAL.get_or_init(Gateway::new)
+            /// A gateway with `config`, after creating the state start-up wants: interfaces
+            /// marked `preload`, critical ones under `PRELOAD_CRITICAL_MODULES`, and all of
+            /// them when lazy loading is off.
+            pub fn start(config: ::gateway_runtime::Config) -> Result<Self, GatewayError> {
+                let gateway = Self::with_config(config);
+                gateway.preload()?;
+                Ok(gateway)
             }
 
-            /// The runtime: interface state and registry.
+            /// [`Gateway::start`], creating state asynchronously.
+            pub async fn start_async(config: ::gateway_runtime::Config) -> Result<Self, GatewayError> {
+                let gateway = Self::with_config(config);
+                gateway.preload_async().await?;
+                Ok(gateway)
+            }
+
+            /// The process-wide gateway of this module's free functions, started on first use
+            /// with the configuration of the environment. An invalid variable or a failed
+            /// preload is an error, here and on every later call.
+            pub fn global() -> Result<&'static Gateway, GatewayError> {
+                static GLOBAL: ::std::sync::OnceLock<Result<Gateway, String>> = ::std::sync::OnceLock::new();
+                let started = GLOBAL.get_or_init(|| {
+                    let config = ::gateway_runtime::Config::from_env().map_err(|e| e.to_string())?;
+                    Gateway::start(config).map_err(|e| e.to_string())
+                });
+                started.as_ref().map_err(|reason| GatewayError::StartFailed { reason: reason.clone() })
+            }
+
+            /// The runtime: configuration, heat and counters.
             pub fn runtime(&self) -> &::gateway_runtime::Runtime {
                 &self.runtime
+            }
+
+            /// Creates the state start-up wants (see [`Gateway::start`]).
+            pub fn preload(&self) -> Result<(), GatewayError> {
+                ::gateway_runtime::lmms::preload(&self.runtime, &self.modules.all())
+            }
+
+            /// [`Gateway::preload`], creating state asynchronously.
+            pub async fn preload_async(&self) -> Result<(), GatewayError> {
+                ::gateway_runtime::lmms::preload_async(&self.runtime, &self.modules.all()).await
+            }
+
+            /// Runs maintenance now: notices use, cools heat, unloads idle modules.
+            pub fn maintain(&self) -> ::gateway_runtime::MaintenanceReport {
+                ::gateway_runtime::lmms::maintain(&self.runtime, &self.modules.all())
+            }
+
+            /// Runs maintenance if `interval` has passed since the last one: entry points call
+            /// it at the start of an invocation.
+            pub fn maintain_if_due(&self, interval: Duration) -> Option<::gateway_runtime::MaintenanceReport> {
+                ::gateway_runtime::lmms::maintain_if_due(&self.runtime, &self.modules.all(), interval)
+            }
+
+            /// A snapshot of modules, heat, the fast path, calls and maintenance.
+            pub fn stats(&self) -> ::gateway_runtime::Stats {
+                ::gateway_runtime::lmms::snapshot(&self.runtime, &self.modules.all())
             }
 
             /// Runs `interface.operation` with JSON parameters and returns its JSON result
@@ -67,7 +129,7 @@ pub fn gateway(model: &Model) -> TokenStream {
             }
 
             /// Runs a resolved operation with JSON parameters.
-            pub async fn dispatch(&self, id: OperationId, params: Value) -> Result<Value, GatewayError> {
+            pub async fn dispatch(&self, id: OperationId, mut params: Value) -> Result<Value, GatewayError> {
                 let op = id.descriptor();
                 match id {
                     #(#arms)*
@@ -76,198 +138,77 @@ pub fn gateway(model: &Model) -> TokenStream {
 
             #(#wrappers)*
         }
+
+        impl ::gateway_runtime::Maintain for Gateway {
+            fn maintain(&self) -> ::gateway_runtime::MaintenanceReport {
+                Gateway::maintain(self)
+            }
+        }
     }
 }
 
-/// Free functions calling the process-wide gateway.
-pub fn free_functions(model: &Model) -> TokenStream {
-    let functions = model.operations().map(|op| {
-        let name = wrapper_ident(op);
-        let args = op.params.iter().map(|p| {
-            let name = param_ident(p);
-            let ty = wrapper_arg_type(p);
-            quote!(#name: #ty)
-        });
-        let names = op.params.iter().map(param_ident);
-        let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
-        let output = rust_type(&op.returns, Paths::Generated);
-        let doc = super::doc(&format!(
-            "[`Gateway::{}`] on the process-wide gateway.",
-            op.wrapper
-        ));
-        if op.is_async {
-            quote! {
-                #doc
-                pub async fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
-                    Gateway::global().#name(#(#names),*).await
-                }
-            }
-        } else {
-            quote! {
-                #doc
-                pub fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
-                    Gateway::global().#name(#(#names),*)
-                }
-            }
-        }
-    });
+/// `Modules`: one state slot per interface.
+pub fn modules(model: &Model) -> TokenStream {
+    let count = super::int(model.interfaces.len() as u128);
+    let fields: Vec<_> = model.interfaces.iter().map(module_ident).collect();
+    let types = model
+        .interfaces
+        .iter()
+        .map(|i| state_type(i.state.as_deref()));
+    let docs = model
+        .interfaces
+        .iter()
+        .map(|i| super::doc(&format!("The state of `{}`.", i.name)));
+    let indexes = (0..model.interfaces.len()).map(|i| super::int(i as u128));
     quote! {
-        /// [`Gateway::execute_operation`] on the process-wide gateway.
-        pub async fn execute_operation(interface: &str, operation: &str, params: Value) -> Result<Value, GatewayError> {
-            Gateway::global().execute_operation(interface, operation, params).await
+        /// The state slot of each interface, in registry order.
+        #[derive(Debug)]
+        struct Modules {
+            #(#docs #fields: ::gateway_runtime::Module<#types>,)*
         }
 
-        #(#functions)*
+        impl Modules {
+            fn new() -> Self {
+                Self {
+                    #(#fields: ::gateway_runtime::Module::new(&INTERFACES[#indexes]),)*
+                }
+            }
+
+            fn all(&self) -> [&dyn ::gateway_runtime::AnyModule; #count] {
+                [#(&self.#fields),*]
+            }
+        }
     }
 }
 
-fn wrapper_method(op: &Operation) -> TokenStream {
-    let name = wrapper_ident(op);
+fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
     let id = type_ident(op);
-    let doc = super::doc(&wrapper_doc(op));
-    let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
-    let args = op.params.iter().map(|p| {
-        let name = param_ident(p);
-        let ty = wrapper_arg_type(p);
-        quote!(#name: #ty)
-    });
-    let fields = op.params.iter().map(|p| field_init(op, p));
-    let output = rust_type(&op.returns, Paths::Generated);
-    if op.is_async {
-        quote! {
-            #doc
-            pub async fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-                let params = params::#id { #(#fields),* };
-                let call = self.runtime.enter(OperationId::#id.descriptor())?;
-                call.run_async(|state| <Core as ops::#id>::call(state, params)).await
-            }
-        }
+    let module = module_ident(interface);
+    let (enter, result) = if op.is_async {
+        (
+            quote!(let call = self.runtime.enter_async(&self.modules.#module, op).await?;),
+            quote!(call.run(|state| <Core as ops::#id>::call(state, params)).await),
+        )
     } else {
-        quote! {
-            #doc
-            pub fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-                let params = params::#id { #(#fields),* };
-                let op = OperationId::#id.descriptor();
-                self.runtime.invoke(op, |state| <Core as ops::#id>::call(state, params))
-            }
-        }
-    }
-}
-
-/// How a wrapper argument becomes its parameter-struct field.
-fn field_init(op: &Operation, param: &Param) -> TokenStream {
-    let name = param_ident(param);
-    let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
-    if !takes_option {
-        return if is_string(param) || param.ty == Type::Any {
-            quote!(#name: #name.into())
-        } else {
-            quote!(#name)
-        };
-    }
-    let value = if is_string(param) {
-        quote!(#name.map(Cow::Borrowed))
-    } else {
-        quote!(#name)
+        (
+            quote!(),
+            quote!(self.runtime.call(&self.modules.#module, op, |state| <Core as ops::#id>::call(state, params))),
+        )
     };
-    if param.default.is_none() {
-        return if is_string(param) {
-            quote!(#name: #value)
-        } else {
-            quote!(#name)
-        };
-    }
-    let default = default_fn_ident(op, param);
-    if field_is_option(param) {
-        quote!(#name: #value.or_else(params::defaults::#default))
-    } else {
-        quote!(#name: #value.unwrap_or_else(params::defaults::#default))
-    }
-}
-
-fn dispatch_arm(op: &Operation) -> TokenStream {
-    let id = type_ident(op);
-    if op.is_async {
-        quote! {
-            OperationId::#id => {
-                let params = decode_params(op, params)?;
-                let call = self.runtime.enter(op)?;
-                let result = call.run_async(|state| <Core as ops::#id>::call(state, params)).await;
-                encode_result(op, result)
-            }
-        }
+    // An `any` result already is JSON; other results are encoded.
+    let tail = if op.returns == Type::Any {
+        result
     } else {
         quote! {
-            OperationId::#id => {
-                let params = decode_params(op, params)?;
-                let result = self.runtime.invoke(op, |state| <Core as ops::#id>::call(state, params));
-                encode_result(op, result)
-            }
+            let result = #result;
+            encode_result(op, result)
+        }
+    };
+    quote! {
+        OperationId::#id => {
+            let params = decode_params(op, &mut params)?;
+            #enter
+            #tail
         }
     }
-}
-
-/// Rustdoc of a typed wrapper: description, operation, parameters, result and flags.
-fn wrapper_doc(op: &Operation) -> String {
-    let mut doc = String::new();
-    if let Some(description) = &op.description {
-        doc.push_str(description);
-        doc.push_str("\n\n");
-    }
-    doc.push_str(&format!("Calls `{}`.", op.qualified_name()));
-    if let Some(flags) = flags_sentence(op) {
-        doc.push_str(&format!(" {flags}"));
-    }
-    if !op.params.is_empty() {
-        doc.push_str("\n\n# Parameters\n");
-        for param in &op.params {
-            doc.push_str(&format!("\n- `{}`: {}", param.name, param_summary(param)));
-            if let Some(description) = &param.description {
-                doc.push_str(&format!(". {description}"));
-            }
-        }
-    }
-    doc.push_str(&format!("\n\nReturns `{}`.", op.returns.manifest_name()));
-    doc
-}
-
-/// `` `string`, required `` / `` `int`, default `300` ``.
-pub fn param_summary(param: &Param) -> String {
-    let ty = param.ty.manifest_name();
-    match (&param.default, param.required) {
-        (Some(default), _) => format!("`{ty}`, default `{default}`"),
-        (None, true) => format!("`{ty}`, required"),
-        (None, false) => format!("`{ty}`, optional"),
-    }
-}
-
-/// The manifest's behaviour metadata of an operation, as short phrases (`cacheable for 30s`,
-/// `timeout 10s`, ...); empty when it declares none.
-pub fn flags(op: &Operation) -> Vec<String> {
-    let mut flags = Vec::new();
-    if let Some(cache) = &op.cacheable {
-        flags.push(match cache.ttl {
-            Some(ttl) => format!("cacheable for {}", humantime::format_duration(ttl)),
-            None => "cacheable".into(),
-        });
-    }
-    if let Some(timeout) = op.timeout {
-        flags.push(format!("timeout {}", humantime::format_duration(timeout)));
-    }
-    if let Some(batch) = &op.batch {
-        flags.push(format!("batched by `{}`", batch.operation));
-    }
-    if op.visibility == Visibility::Internal {
-        flags.push("internal (not reachable from external entry points)".into());
-    }
-    if op.priority == Priority::Critical {
-        flags.push("critical priority".into());
-    }
-    flags
-}
-
-/// `Manifest: cacheable, timeout 10s.`, or nothing.
-pub fn flags_sentence(op: &Operation) -> Option<String> {
-    let flags = flags(op);
-    (!flags.is_empty()).then(|| format!("Manifest: {}.", flags.join(", ")))
 }

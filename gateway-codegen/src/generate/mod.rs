@@ -10,8 +10,9 @@ pub mod ops;
 mod params;
 mod registry;
 pub mod types;
+mod wrappers;
 
-pub use gateway::{flags, flags_sentence, param_summary};
+pub use wrappers::{flags, flags_sentence, param_summary};
 
 use crate::model::Model;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -29,7 +30,8 @@ pub fn module_tokens(model: &Model, module: &str) -> TokenStream {
         model.manifest
     ));
     let gateway = gateway::gateway(model);
-    let functions = gateway::free_functions(model);
+    let modules = gateway::modules(model);
+    let functions = wrappers::free_functions(model);
     let operation_id = registry::operation_id(model);
     let routing = registry::routing(model);
     let tables = registry::tables(model);
@@ -48,6 +50,7 @@ pub fn module_tokens(model: &Model, module: &str) -> TokenStream {
             use ::std::{borrow::Cow, collections::BTreeMap, time::Duration};
 
             #gateway
+            #modules
             #functions
             #operation_id
             #routing

@@ -3,7 +3,7 @@
 //! Validation guarantees the inputs are identifiers that are not keywords, and that the
 //! derived type names are distinct.
 
-use crate::model::{Operation, Param};
+use crate::model::{Interface, Operation, Param};
 use crate::validate::names::camel_case;
 use proc_macro2::{Ident, Span};
 
@@ -31,4 +31,9 @@ pub fn interface_ident(interface: &str) -> Ident {
 /// `cache_set` + `ttl` -> `cache_set_ttl`: the function giving a parameter's default.
 pub fn default_fn_ident(op: &Operation, param: &Param) -> Ident {
     Ident::new(&format!("{}_{}", op.wrapper, param.name), Span::call_site())
+}
+
+/// `HTTP_CLIENT` -> `http_client`: the interface's field in `Modules`.
+pub fn module_ident(interface: &Interface) -> Ident {
+    interface_ident(&interface.name)
 }

@@ -73,17 +73,25 @@ fn field(op: &Operation, param: &Param) -> TokenStream {
         Some(description) => format!("{description}\n\n{summary}."),
         None => format!("{summary}."),
     });
+    let required_option = field_is_option(param) && param.required;
+    // Strings borrow from the JSON they are decoded from, so dynamic calls need not copy them.
+    let borrow = (is_string(param) && !required_option).then(|| quote!(#[serde(borrow)]));
     let serde = if param.default.is_some() {
         let path = format!("defaults::{}", default_fn_ident(op, param));
         quote!(#[serde(default = #path)])
-    } else if field_is_option(param) && param.required {
-        // Present but possibly null (`optional<T>` with `required: true`).
-        quote!(#[schemars(required)])
+    } else if required_option {
+        // Present but possibly null (`optional<T>` with `required: true`): serde would
+        // otherwise accept a missing field as `None`.
+        quote! {
+            #[serde(deserialize_with = "::gateway_runtime::__private::required_option")]
+            #[schemars(required)]
+        }
     } else if field_is_option(param) {
         quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
     } else {
         quote!()
     };
+    let serde = quote!(#borrow #serde);
     quote!(#docs #serde pub #name: #ty)
 }
 

@@ -89,9 +89,7 @@ pub fn tables(model: &Model) -> TokenStream {
     let interface_count = super::int(model.interfaces.len() as u128);
     let interfaces = model.interfaces.iter().map(|interface| {
         let name = &interface.name;
-        let state = state_type(interface.state.as_deref());
-        let mut tokens =
-            quote!(InterfaceDescriptor::new(#name, ::gateway_runtime::state_init::<#state>));
+        let mut tokens = quote!(InterfaceDescriptor::new(#name));
         if let Some(description) = &interface.description {
             tokens.extend(quote!(.describe(#description)));
         }
@@ -100,6 +98,13 @@ pub fn tables(model: &Model) -> TokenStream {
         }
         if interface.preload {
             tokens.extend(quote!(.preload()));
+        }
+        if interface
+            .operations
+            .iter()
+            .any(|op| op.priority == Priority::Critical)
+        {
+            tokens.extend(quote!(.critical()));
         }
         if interface.unload == UnloadPolicy::Never {
             tokens.extend(quote!(.never_unload()));

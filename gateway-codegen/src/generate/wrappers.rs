@@ -1,0 +1,183 @@
+//! Typed wrappers: one method per operation on `Gateway`, and one free function each that
+//! calls the process-wide gateway.
+
+use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
+use super::types::{
+    Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
+};
+use crate::model::{Interface, Model, Operation, Param, Priority, Type, Visibility};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Free functions calling the process-wide gateway.
+pub fn free_functions(model: &Model) -> TokenStream {
+    let functions = model.operations().map(|op| {
+        let name = wrapper_ident(op);
+        let args = op.params.iter().map(|p| {
+            let name = param_ident(p);
+            let ty = wrapper_arg_type(p);
+            quote!(#name: #ty)
+        });
+        let names = op.params.iter().map(param_ident);
+        let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
+        let output = rust_type(&op.returns, Paths::Generated);
+        let doc = super::doc(&format!(
+            "[`Gateway::{}`] on the process-wide gateway.",
+            op.wrapper
+        ));
+        if op.is_async {
+            quote! {
+                #doc
+                pub async fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
+                    Gateway::global()?.#name(#(#names),*).await
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
+                    Gateway::global()?.#name(#(#names),*)
+                }
+            }
+        }
+    });
+    quote! {
+        /// [`Gateway::execute_operation`] on the process-wide gateway.
+        pub async fn execute_operation(interface: &str, operation: &str, params: Value) -> Result<Value, GatewayError> {
+            Gateway::global()?.execute_operation(interface, operation, params).await
+        }
+
+        #(#functions)*
+    }
+}
+
+/// The typed method of `op` on `Gateway`.
+pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
+    let name = wrapper_ident(op);
+    let module = module_ident(interface);
+    let id = type_ident(op);
+    let doc = super::doc(&wrapper_doc(op));
+    let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
+    let args = op.params.iter().map(|p| {
+        let name = param_ident(p);
+        let ty = wrapper_arg_type(p);
+        quote!(#name: #ty)
+    });
+    let fields = op.params.iter().map(|p| field_init(op, p));
+    let output = rust_type(&op.returns, Paths::Generated);
+    if op.is_async {
+        quote! {
+            #doc
+            pub async fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
+                let params = params::#id { #(#fields),* };
+                let call = self.runtime.enter_async(&self.modules.#module, OperationId::#id.descriptor()).await?;
+                call.run(|state| <Core as ops::#id>::call(state, params)).await
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
+                let params = params::#id { #(#fields),* };
+                let op = OperationId::#id.descriptor();
+                self.runtime.call(&self.modules.#module, op, |state| <Core as ops::#id>::call(state, params))
+            }
+        }
+    }
+}
+
+/// How a wrapper argument becomes its parameter-struct field.
+fn field_init(op: &Operation, param: &Param) -> TokenStream {
+    let name = param_ident(param);
+    let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
+    if !takes_option {
+        return if is_string(param) || param.ty == Type::Any {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        };
+    }
+    let value = if is_string(param) {
+        quote!(#name.map(Cow::Borrowed))
+    } else {
+        quote!(#name)
+    };
+    if param.default.is_none() {
+        return if is_string(param) {
+            quote!(#name: #value)
+        } else {
+            quote!(#name)
+        };
+    }
+    let default = default_fn_ident(op, param);
+    if field_is_option(param) {
+        quote!(#name: #value.or_else(params::defaults::#default))
+    } else {
+        quote!(#name: #value.unwrap_or_else(params::defaults::#default))
+    }
+}
+
+/// Rustdoc of a typed wrapper: description, operation, parameters, result and flags.
+fn wrapper_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(description) = &op.description {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("Calls `{}`.", op.qualified_name()));
+    if let Some(flags) = flags_sentence(op) {
+        doc.push_str(&format!(" {flags}"));
+    }
+    if !op.params.is_empty() {
+        doc.push_str("\n\n# Parameters\n");
+        for param in &op.params {
+            doc.push_str(&format!("\n- `{}`: {}", param.name, param_summary(param)));
+            if let Some(description) = &param.description {
+                doc.push_str(&format!(". {description}"));
+            }
+        }
+    }
+    doc.push_str(&format!("\n\nReturns `{}`.", op.returns.manifest_name()));
+    doc
+}
+
+/// `` `string`, required `` / `` `int`, default `300` ``.
+pub fn param_summary(param: &Param) -> String {
+    let ty = param.ty.manifest_name();
+    match (&param.default, param.required) {
+        (Some(default), _) => format!("`{ty}`, default `{default}`"),
+        (None, true) => format!("`{ty}`, required"),
+        (None, false) => format!("`{ty}`, optional"),
+    }
+}
+
+/// The manifest's behaviour metadata of an operation, as short phrases (`cacheable for 30s`,
+/// `timeout 10s`, ...); empty when it declares none.
+pub fn flags(op: &Operation) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(cache) = &op.cacheable {
+        flags.push(match cache.ttl {
+            Some(ttl) => format!("cacheable for {}", humantime::format_duration(ttl)),
+            None => "cacheable".into(),
+        });
+    }
+    if let Some(timeout) = op.timeout {
+        flags.push(format!("timeout {}", humantime::format_duration(timeout)));
+    }
+    if let Some(batch) = &op.batch {
+        flags.push(format!("batched by `{}`", batch.operation));
+    }
+    if op.visibility == Visibility::Internal {
+        flags.push("internal (not reachable from external entry points)".into());
+    }
+    if op.priority == Priority::Critical {
+        flags.push("critical priority".into());
+    }
+    flags
+}
+
+/// `Manifest: cacheable, timeout 10s.`, or nothing.
+pub fn flags_sentence(op: &Operation) -> Option<String> {
+    let flags = flags(op);
+    (!flags.is_empty()).then(|| format!("Manifest: {}.", flags.join(", ")))
+}
