@@ -6,9 +6,11 @@
 //!
 //! Each operation runs in order on one gateway (so state carries over from one to the next)
 //! and prints one JSON line: its result, or `{"error": {"kind": ..., "message": ...}}`. The
-//! exit status is 1 when any call failed, 2 for a usage error.
+//! exit status is 1 when any call failed, 2 for a usage error or an invalid configuration
+//! (the seed's LMMS environment variables, such as `UNLOAD_GRACE_PERIOD`, are read).
 
 use example_service::gateway::{Gateway, REGISTRY};
+use gateway_runtime::{Config, GatewayError};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -57,7 +59,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let gateway = Gateway::new();
+    // The seed's LMMS variables (LAZY_LOADING_ENABLED, UNLOAD_GRACE_PERIOD, ...) configure it.
+    let gateway = match Config::from_env()
+        .map_err(GatewayError::from)
+        .and_then(Gateway::start)
+    {
+        Ok(gateway) => gateway,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let mut failed = false;
     for call in calls {
         let outcome = match call.params {

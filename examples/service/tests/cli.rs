@@ -310,3 +310,18 @@ fn config_reload_counts_only_service_variables_and_drops_overrides() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn an_invalid_lmms_variable_is_a_clear_error_not_a_default() {
+    let output = service()
+        .env("UNLOAD_GRACE_PERIOD", "soon")
+        .args(["CACHE.stats"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "error: invalid gateway configuration: UNLOAD_GRACE_PERIOD=\"soon\" is not valid: expected a number of seconds, such as 30 or 0.5"
+    );
+}

@@ -1,6 +1,6 @@
 //! CACHE: an in-memory key-value store with an optional time-to-live per entry.
 
-use gateway_runtime::{BoxError, InitContext, InterfaceState, Value, operation};
+use gateway_runtime::{BoxError, InitContext, Interface, Value, operation};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 /// The clock the store reads; tests replace it to expire entries without sleeping.
 pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
-/// The state of the CACHE interface.
+/// The state of the CACHE interface. It holds data while it has entries, which keeps it
+/// from being unloaded.
+#[derive(Interface)]
+#[interface(init = CacheStore::open, holds_data = CacheStore::has_entries, memory = CacheStore::approx_bytes)]
 pub struct CacheStore {
     entries: RwLock<HashMap<String, Entry>>,
     clock: Clock,
@@ -25,13 +28,23 @@ struct Entry {
     expires_at: Option<Instant>,
 }
 
-impl InterfaceState for CacheStore {
-    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
+impl CacheStore {
+    fn open(_: &InitContext<'_>) -> Result<Self, BoxError> {
         Ok(Self::with_clock(Arc::new(Instant::now)))
     }
-}
 
-impl CacheStore {
+    fn has_entries(&self) -> bool {
+        !self.is_empty()
+    }
+
+    /// Keys and JSON text of the values, plus a fixed overhead per entry: an estimate.
+    fn approx_bytes(&self) -> usize {
+        self.read()
+            .iter()
+            .map(|(key, entry)| 64 + key.len() + entry.value.to_string().len())
+            .sum()
+    }
+
     /// An empty store reading time from `clock`.
     pub fn with_clock(clock: Clock) -> Self {
         Self {

@@ -3,26 +3,32 @@
 //! `SERVICE_DATABASE_URL=postgres://...` becomes the key `database_url`. Values that parse as
 //! JSON (`42`, `true`, `{"a": 1}`) are kept as such; anything else is a string.
 
-use gateway_runtime::{BoxError, InitContext, InterfaceState, Value, operation};
+use gateway_runtime::{BoxError, InitContext, Interface, Value, operation};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{PoisonError, RwLock};
 
 /// The prefix of the environment variables CONFIG reads.
 pub const PREFIX: &str = "SERVICE_";
 
-/// The state of the CONFIG interface.
-#[derive(Debug, Default)]
+/// The state of the CONFIG interface. Values set by `CONFIG.set` would be lost by an
+/// unload (a reload reads the environment again), so it holds data while it has any.
+#[derive(Debug, Default, Interface)]
+#[interface(init = ConfigStore::open, holds_data = ConfigStore::has_overrides)]
 pub struct ConfigStore {
     values: RwLock<BTreeMap<String, Value>>,
-}
-
-impl InterfaceState for ConfigStore {
-    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
-        Ok(Self::from_vars(std::env::vars()))
-    }
+    overridden: AtomicBool,
 }
 
 impl ConfigStore {
+    fn open(_: &InitContext<'_>) -> Result<Self, BoxError> {
+        Ok(Self::from_vars(std::env::vars()))
+    }
+
+    fn has_overrides(&self) -> bool {
+        self.overridden.load(Ordering::Relaxed)
+    }
+
     /// A store holding the `SERVICE_*` entries of `vars`.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let store = Self::default();
@@ -42,6 +48,7 @@ impl ConfigStore {
             .collect();
         let count = values.len();
         *self.values.write().unwrap_or_else(PoisonError::into_inner) = values;
+        self.overridden.store(false, Ordering::Relaxed);
         count
     }
 }
@@ -59,6 +66,7 @@ fn set(store: &ConfigStore, key: String, value: Value) {
         .write()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(key, value);
+    store.overridden.store(true, Ordering::Relaxed);
 }
 
 #[operation(CONFIG.reload)]
@@ -96,7 +104,12 @@ mod tests {
     #[test]
     fn load_replaces_overrides() {
         let store = ConfigStore::from_vars(vars(&[("SERVICE_A", "1")]));
+        assert!(!store.has_overrides());
         set(&store, "a".into(), json!(2));
+        assert!(
+            store.has_overrides(),
+            "an override would be lost by unloading"
+        );
         assert_eq!(get(&store, "a", Value::Null), json!(2));
         assert_eq!(
             store.load(vars(&[("SERVICE_A", "3"), ("SERVICE_B", "4")])),

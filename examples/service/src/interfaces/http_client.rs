@@ -1,19 +1,21 @@
 //! HTTP_CLIENT: outbound GET and POST over one connection pool, created on first use.
 
-use gateway_runtime::{BoxError, InitContext, InterfaceState, Value, operation};
+use gateway_runtime::{BoxError, InitContext, Interface, Value, operation};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The state of the HTTP_CLIENT interface: a client with its connection pool and TLS setup.
-#[derive(Debug)]
+/// It holds no data: unloading it closes idle connections, and the next call opens new ones.
+#[derive(Debug, Interface)]
+#[interface(init = HttpClient::open)]
 pub struct HttpClient {
     client: reqwest::Client,
 }
 
-impl InterfaceState for HttpClient {
-    fn init(_: &InitContext<'_>) -> Result<Self, BoxError> {
+impl HttpClient {
+    fn open(_: &InitContext<'_>) -> Result<Self, BoxError> {
         // Another part of the process may have installed a provider already; either is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
