@@ -99,6 +99,28 @@ fn touch_pinned(pool: &Pool, hold_us: i64) -> Result<i64, String> {
     touch(pool, hold_us)
 }
 
+/// REMOTE's state, created by an async function, as a connection would be.
+#[derive(Interface)]
+#[interface(init_async = Remote::connect)]
+pub struct Remote(String);
+
+impl Remote {
+    async fn connect(ctx: &InitContext<'_>) -> Result<Self, std::io::Error> {
+        tokio::task::yield_now().await;
+        Ok(Remote(format!("connected to {}", ctx.interface.name)))
+    }
+}
+
+#[operation(REMOTE.ping)]
+async fn ping(remote: &Remote) -> String {
+    remote.0.clone()
+}
+
+#[operation(REMOTE.peek)]
+fn peek(remote: &Remote) -> String {
+    remote.0.clone()
+}
+
 #[operation(CLOCK.now)]
 fn now() -> i64 {
     7
@@ -317,18 +339,53 @@ fn maintenance_runs_when_due() {
 
 #[test]
 fn preloading_follows_the_configuration() {
-    let lazy = Gateway::start(Config::default()).unwrap();
+    // PINNED has a critical operation: PRELOAD_CRITICAL_MODULES (on by default) creates it.
+    let default = Gateway::start(Config::default()).unwrap();
+    assert!(loaded(&default, "PINNED") && !loaded(&default, "POOL"));
+    let lazy = Gateway::start(Config::default().preload_critical(false)).unwrap();
     assert!(
-        !loaded(&lazy, "POOL"),
-        "nothing is preloaded by default here"
+        !loaded(&lazy, "PINNED"),
+        "nothing is preloaded when critical preloading is off"
     );
-    let eager = Gateway::start(Config::default().lazy_loading(false)).unwrap();
-    for interface in ["STORE", "POOL", "PINNED"] {
+    // REMOTE is created asynchronously, so a synchronous start cannot create everything.
+    let error = Gateway::start(Config::default().lazy_loading(false)).unwrap_err();
+    assert_eq!(error.kind(), "init_failed");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let eager = runtime
+        .block_on(Gateway::start_async(Config::default().lazy_loading(false)))
+        .unwrap();
+    for interface in ["STORE", "POOL", "PINNED", "REMOTE"] {
         assert!(
             loaded(&eager, interface),
             "{interface} preloaded when lazy loading is off"
         );
     }
+}
+
+#[tokio::test]
+async fn state_created_asynchronously_serves_async_and_then_sync_operations() {
+    let gateway = Gateway::new();
+    let error = gateway.remote_peek().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "interface `REMOTE` could not be initialised: the state of `REMOTE` is created asynchronously: \
+         call it from an async operation, or start the gateway with `start_async`"
+    );
+    assert_eq!(gateway.remote_ping().await.unwrap(), "connected to REMOTE");
+    assert_eq!(
+        gateway.remote_peek().unwrap(),
+        "connected to REMOTE",
+        "once created, sync calls use it"
+    );
+    let remote = gateway
+        .stats()
+        .modules
+        .into_iter()
+        .find(|m| m.interface == "REMOTE")
+        .unwrap();
+    assert_eq!(remote.loads, 1);
 }
 
 #[test]
