@@ -90,6 +90,20 @@ fn typed_wrapper_cold_path(bencher: Bencher) {
     bencher.bench_local(|| black_box(gateway.kv_get(black_box("k"))));
 }
 
+/// Two threads calling the same hot operation: the cold path's shared heat counter bounces
+/// between the cores; the fast path touches no shared counter.
+#[divan::bench(sample_count = 200, sample_size = 400, threads = [2])]
+fn typed_wrapper_fast_path_2_threads(bencher: Bencher) {
+    let gateway = hot_gateway(Config::default());
+    bencher.bench(|| black_box(gateway.kv_get(black_box("k"))));
+}
+
+#[divan::bench(sample_count = 200, sample_size = 400, threads = [2])]
+fn typed_wrapper_cold_path_2_threads(bencher: Bencher) {
+    let gateway = hot_gateway(Config::default().fast_path(false));
+    bencher.bench(|| black_box(gateway.kv_get(black_box("k"))));
+}
+
 #[divan::bench(sample_count = 200, sample_size = 400)]
 fn resolve_only(bencher: Bencher) {
     bencher.bench_local(|| black_box(gateway::resolve(black_box("KV"), black_box("get"))));
@@ -167,12 +181,15 @@ fn handwritten_hashmap_baseline(bencher: Bencher) {
         });
 }
 
-#[divan::bench(sample_count = 200, sample_size = 1)]
-fn first_call_after_unload(bencher: Bencher) {
+/// Re-creating state after an unload: the 4 MB of BIG, with its memory given back to the
+/// system at the unload (the default) or kept by the allocator.
+#[divan::bench(sample_count = 200, sample_size = 1, args = [true, false])]
+fn first_call_after_unload(bencher: Bencher, release_memory: bool) {
     let config = Config::default()
         .grace_period(Duration::ZERO)
         .min_resident(0)
-        .hot_path_protection(false);
+        .hot_path_protection(false)
+        .release_memory(release_memory);
     let gateway = Gateway::with_config(config);
     bencher
         .with_inputs(|| {
