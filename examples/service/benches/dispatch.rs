@@ -24,7 +24,7 @@ fn warm_gateway() -> Gateway {
     gateway
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 400)]
 fn inline_lookup(bencher: Bencher) {
     let clock: Arc<dyn Fn() -> Instant + Send + Sync> = Arc::new(Instant::now);
     let map = RwLock::new(HashMap::from([(
@@ -46,24 +46,24 @@ fn inline_lookup(bencher: Bencher) {
     });
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 400)]
 fn typed_cache_get(bencher: Bencher) {
     let gateway = warm_gateway();
     bencher.bench_local(|| black_box(gateway.cache_get(black_box("k"), None)));
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 400)]
 fn typed_cache_set(bencher: Bencher) {
     let gateway = warm_gateway();
     bencher.bench_local(|| black_box(gateway.cache_set(black_box("k"), 123, None)));
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 400)]
 fn resolve_only(bencher: Bencher) {
     bencher.bench_local(|| black_box(gateway::resolve(black_box("CACHE"), black_box("get"))));
 }
 
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 400)]
 fn dynamic_cache_get(bencher: Bencher) {
     let gateway = warm_gateway();
     bencher
