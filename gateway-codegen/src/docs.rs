@@ -1,7 +1,7 @@
 //! The Markdown API reference of a manifest.
 
 use crate::generate::flags_sentence;
-use crate::model::{Model, Operation};
+use crate::model::{EventParams, Model, Operation};
 use std::fmt::Write;
 
 /// Renders the API reference: an index, then each interface and its operations.
@@ -25,12 +25,13 @@ pub fn markdown(model: &Model) -> String {
             "| {} | [`{}`](#{}) | `{}` | `{}` | {} |",
             op.interface,
             op.name,
-            anchor(op),
+            anchor(&op.interface, &op.name),
             op.wrapper,
             escape(&op.returns.manifest_name()),
             short_flags(op)
         );
     }
+    events(&mut out, model);
     for interface in &model.interfaces {
         let _ = writeln!(out, "\n## {}\n", interface.name);
         if let Some(description) = &interface.description {
@@ -52,6 +53,39 @@ pub fn markdown(model: &Model) -> String {
         }
     }
     out
+}
+
+/// The `$events` routes, if any: which EventBridge events reach which operation.
+fn events(out: &mut String, model: &Model) {
+    if model.events.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## EventBridge routes\n\nEventBridge events are routed by `source` and `detail-type`; \
+         the first matching route wins.\n"
+    );
+    let _ = writeln!(out, "| Source | Detail type | Operation | Parameters |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for route in &model.events {
+        let detail_type = route
+            .detail_type
+            .as_deref()
+            .map_or_else(|| "any".to_owned(), |d| format!("`{}`", escape(d)));
+        let params = match &route.params {
+            EventParams::Detail => "the event's `detail`".to_owned(),
+            EventParams::Empty => "none".to_owned(),
+            EventParams::Fixed(value) => format!("`{}`", escape(&value.to_string())),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {detail_type} | [`{}.{}`](#{}) | {params} |",
+            escape(&route.source),
+            route.interface,
+            route.operation,
+            anchor(&route.interface, &route.operation)
+        );
+    }
 }
 
 fn operation(out: &mut String, op: &Operation) {
@@ -122,8 +156,9 @@ fn short_flags(op: &Operation) -> String {
     flags.join(", ")
 }
 
-fn anchor(op: &Operation) -> String {
-    format!("{}{}", op.interface.to_lowercase(), op.name.to_lowercase())
+/// The Markdown anchor of an operation's heading (`### CACHE.get` is `#cacheget`).
+fn anchor(interface: &str, operation: &str) -> String {
+    format!("{interface}{operation}").to_lowercase()
 }
 
 fn escape(text: &str) -> String {

@@ -14,6 +14,36 @@ pub struct Model {
     pub manifest: String,
     /// Interfaces in the order their first operation appears in the manifest.
     pub interfaces: Vec<Interface>,
+    /// EventBridge routes, in manifest order (the first match wins).
+    #[serde(default)]
+    pub events: Vec<EventRoute>,
+}
+
+/// EventBridge events of a source (and detail-type) routed to an operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRoute {
+    /// The event's `source`, e.g. `aws.events`.
+    pub source: String,
+    /// The event's `detail-type`; any when `None`.
+    pub detail_type: Option<String>,
+    /// The interface of the operation.
+    pub interface: String,
+    /// The operation.
+    pub operation: String,
+    /// Where the operation's parameters come from.
+    pub params: EventParams,
+}
+
+/// Where a routed event's parameters come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventParams {
+    /// The event's `detail` object.
+    Detail,
+    /// No parameters.
+    Empty,
+    /// Fixed parameters, whatever the event says.
+    Fixed(serde_json::Value),
 }
 
 /// An interface (`CACHE`): a group of operations that may share state.

@@ -19,11 +19,15 @@ pub fn manifest_schema() -> String {
 /// An operations.yaml manifest: operations keyed by their wrapper name (snake_case), plus the
 /// optional `$interfaces` section.
 #[derive(JsonSchema)]
-#[schemars(title = "operations.yaml", extend("propertyNames" = { "pattern": "^([a-z_][a-z0-9_]*|\\$interfaces)$" }))]
+#[schemars(title = "operations.yaml", extend("propertyNames" = { "pattern": "^([a-z_][a-z0-9_]*|\\$interfaces|\\$events)$" }))]
 struct ManifestFormat {
     /// Settings per interface, keyed by interface name.
     #[serde(rename = "$interfaces")]
     interfaces: Option<BTreeMap<String, Interface>>,
+    /// EventBridge routes: events of a source (and detail-type) to a public operation; the
+    /// first match wins.
+    #[serde(rename = "$events")]
+    events: Option<Vec<EventRouteFormat>>,
     #[serde(flatten)]
     operations: BTreeMap<String, Operation>,
 }
@@ -41,6 +45,22 @@ struct Interface {
     preload: Option<bool>,
     /// Whether the runtime may drop the state when idle. Default: auto.
     unload: Option<Unload>,
+}
+
+/// One EventBridge route.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "EventRoute")]
+struct EventRouteFormat {
+    /// The event's `source`, e.g. `aws.events`.
+    source: String,
+    /// The event's `detail-type`; any when absent.
+    detail_type: Option<String>,
+    /// The public operation, `INTERFACE.operation`.
+    operation: String,
+    /// `detail` (the default: the event's detail object), `none`, or a mapping of fixed
+    /// parameters.
+    params: Option<serde_json::Value>,
 }
 
 #[derive(JsonSchema)]
@@ -164,7 +184,7 @@ enum Priority {
 mod tests {
     use super::*;
     use crate::load::decode::{
-        BATCH_KEYS, CACHEABLE_KEYS, INTERFACE_KEYS, OPERATION_KEYS, PARAM_KEYS,
+        BATCH_KEYS, CACHEABLE_KEYS, EVENT_KEYS, INTERFACE_KEYS, OPERATION_KEYS, PARAM_KEYS,
     };
     use serde_json::Value;
 
@@ -193,6 +213,8 @@ mod tests {
         assert_eq!(properties(&schema, "Interface"), sorted(INTERFACE_KEYS));
         assert_eq!(properties(&schema, "CachePolicy"), sorted(CACHEABLE_KEYS));
         assert_eq!(properties(&schema, "BatchLink"), sorted(BATCH_KEYS));
+        assert_eq!(properties(&schema, "EventRoute"), sorted(EVENT_KEYS));
         assert!(schema["properties"]["$interfaces"].is_object());
+        assert!(schema["properties"]["$events"].is_object());
     }
 }

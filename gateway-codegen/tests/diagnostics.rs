@@ -114,6 +114,14 @@ const BAD_MANIFESTS: &[(&str, &str)] = &[
         "many_errors_at_once",
         "cache_get:\n  interface: CACHE\n  operation: get\n  paramters: []\n  returns: anything\ncache_set:\n  interface: cache\n  operation: set\n  parameters:\n    - {name: key, type: string, required: true, default: x}\n  timeout: 0s\n  batch: nothing\n",
     ),
+    (
+        "event_routes",
+        "$events:\n  - source: aws.events\n    detail_type: Tick\n    operation: CACHE.clera\n  - source: aws.events\n    detail_type: Scheduled Event\n    operation: CONFIG.reload\n  - source: app.orders\n    operation: clear\n  - source: app.billing\n    operation: CACHE.clear\n    params: everything\n  - source: app.users\n    operation: CACHE.clear\n  - source: app.users\n    operation: CACHE.clear\n  - source: app.users\n    detail_type: Signed Up\n    operation: CACHE.clear\n  - operation: CACHE.clear\n    detail-type: X\ncache_clear:\n  interface: CACHE\n  operation: clear\nconfig_reload:\n  interface: CONFIG\n  operation: reload\n  visibility: internal\n",
+    ),
+    (
+        "events_not_a_list",
+        "$events:\n  source: aws.events\nop:\n  interface: A\n  operation: op\n",
+    ),
 ];
 
 fn report(text: &str) -> String {

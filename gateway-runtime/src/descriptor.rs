@@ -18,6 +18,62 @@ pub struct Registry {
     pub interfaces: &'static [InterfaceDescriptor],
     /// Operations, indexed by [`OperationDescriptor::id`].
     pub operations: &'static [OperationDescriptor],
+    /// EventBridge routes, in manifest order.
+    pub events: &'static [EventRoute],
+}
+
+/// EventBridge events of a `source` (and `detail-type`) routed to an operation.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EventRoute {
+    /// The event's `source`.
+    pub source: &'static str,
+    /// The event's `detail-type`; any when `None`.
+    pub detail_type: Option<&'static str>,
+    /// The operation, `CACHE.clear`.
+    pub operation: &'static str,
+    /// Where its parameters come from.
+    pub params: EventParams,
+}
+
+impl EventRoute {
+    /// A route of `source` events to `operation`, with the event's `detail` as parameters.
+    pub const fn new(source: &'static str, operation: &'static str) -> Self {
+        Self {
+            source,
+            detail_type: None,
+            operation,
+            params: EventParams::Detail,
+        }
+    }
+
+    /// Only events of this `detail-type`.
+    pub const fn detail_type(mut self, detail_type: &'static str) -> Self {
+        self.detail_type = Some(detail_type);
+        self
+    }
+
+    /// Where parameters come from.
+    pub const fn params(mut self, params: EventParams) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// Whether the route takes an event of `source` and `detail_type`.
+    pub fn matches(&self, source: &str, detail_type: &str) -> bool {
+        self.source == source && self.detail_type.is_none_or(|d| d == detail_type)
+    }
+}
+
+/// Where a routed event's parameters come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventParams {
+    /// The event's `detail` object.
+    Detail,
+    /// No parameters.
+    Empty,
+    /// Fixed parameters (JSON text).
+    Fixed(&'static str),
 }
 
 impl Registry {
@@ -31,7 +87,14 @@ impl Registry {
             manifest,
             interfaces,
             operations,
+            events: &[],
         }
+    }
+
+    /// Adds EventBridge routes.
+    pub const fn with_events(mut self, events: &'static [EventRoute]) -> Self {
+        self.events = events;
+        self
     }
 
     /// The operation `interface.operation`, if declared.

@@ -126,6 +126,32 @@ pub enum GatewayError {
         /// Why; its text is part of this error's message.
         error: BoxError,
     },
+    /// The operation ran past its timeout.
+    #[error("`{operation}` timed out after {} ms", after.as_millis())]
+    Timeout {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// The timeout.
+        after: std::time::Duration,
+    },
+    /// Free-tier protection rejected the call for now; try again after `retry_after`.
+    #[error("`{operation}` is throttled: {reason}")]
+    Throttled {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// When to try again.
+        retry_after: std::time::Duration,
+        /// Why.
+        reason: String,
+    },
+    /// Free-tier protection blocks every call but critical ones.
+    #[error("`{operation}` is blocked: {reason}")]
+    Blocked {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// The process-wide gateway could not start (invalid configuration, failed preload).
     #[error("the gateway could not start: {reason}")]
     StartFailed {
@@ -192,6 +218,9 @@ impl GatewayError {
             GatewayError::InitFailed { .. } => "init_failed",
             GatewayError::ResultEncoding { .. } => "result_encoding",
             GatewayError::Config { .. } => "config",
+            GatewayError::Timeout { .. } => "timeout",
+            GatewayError::Throttled { .. } => "throttled",
+            GatewayError::Blocked { .. } => "blocked",
             GatewayError::StartFailed { .. } => "start_failed",
         }
     }

@@ -18,16 +18,19 @@
 //! ```
 
 mod descriptor;
+#[cfg(feature = "entry")]
+pub mod entry;
 mod error;
 pub mod lmms;
 mod params;
 mod runtime;
+mod service;
 mod state;
 mod suggest;
 
 pub use descriptor::{
-    InterfaceDescriptor, OperationDescriptor, ParamDescriptor, Priority, Registry, TypeDesc,
-    Visibility,
+    EventParams, EventRoute, InterfaceDescriptor, OperationDescriptor, ParamDescriptor, Priority,
+    Registry, TypeDesc, Visibility,
 };
 pub use error::{BoxError, GatewayError, OpResult, OperationError, ParamProblem};
 pub use lmms::{
@@ -38,6 +41,7 @@ pub use params::{
     check_params, decode_params, describe, encode_result, json_literal, params_schema,
 };
 pub use runtime::{AsyncCall, Runtime, SAMPLE_EVERY};
+pub use service::Service;
 pub use state::{InitContext, InterfaceState};
 
 /// Attaches a core function to the operation it implements, e.g. `#[operation(CACHE.get)]`.
@@ -104,6 +108,7 @@ macro_rules! include_gateway {
 /// Items generated code needs but users should not name.
 #[doc(hidden)]
 pub mod __private {
+    pub use futures_util::future::BoxFuture;
     pub use schemars;
     pub use serde;
     pub use serde_json;

@@ -144,6 +144,37 @@ pub fn gateway(model: &Model) -> TokenStream {
                 Gateway::maintain(self)
             }
         }
+
+        impl ::gateway_runtime::Service for Gateway {
+            fn registry(&self) -> &'static Registry {
+                &REGISTRY
+            }
+
+            fn resolve(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor> {
+                resolve(interface, operation).ok().map(OperationId::descriptor)
+            }
+
+            fn call(
+                &self,
+                op: &'static OperationDescriptor,
+                params: Value,
+            ) -> ::gateway_runtime::__private::BoxFuture<'_, Result<Value, GatewayError>> {
+                // Only this gateway's descriptors dispatch: one from another registry with the
+                // same index is unknown here.
+                match OperationId::ALL.get(op.id).filter(|id| ::core::ptr::eq(id.descriptor(), op)) {
+                    Some(id) => Box::pin(self.dispatch(*id, params)),
+                    None => Box::pin(async move { Err(REGISTRY.unknown_operation(op.interface, op.operation)) }),
+                }
+            }
+
+            fn stats(&self) -> ::gateway_runtime::Stats {
+                Gateway::stats(self)
+            }
+
+            fn maintain_if_due(&self, interval: Duration) -> Option<::gateway_runtime::MaintenanceReport> {
+                Gateway::maintain_if_due(self, interval)
+            }
+        }
     }
 }
 

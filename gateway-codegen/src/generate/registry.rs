@@ -126,14 +126,44 @@ pub fn tables(model: &Model) -> TokenStream {
     let operations = operations
         .enumerate()
         .map(|(id, (interface_index, op))| descriptor(id, interface_index, op));
+    let events = (!model.events.is_empty()).then(|| {
+        let count = super::int(model.events.len() as u128);
+        let routes = model.events.iter().map(event_route);
+        quote! {
+            static EVENTS: [::gateway_runtime::EventRoute; #count] = [#(#routes),*];
+        }
+    });
+    let with_events = events.is_some().then(|| quote!(.with_events(&EVENTS)));
     quote! {
         /// The operation registry: every interface and operation of the manifest.
-        pub static REGISTRY: Registry = Registry::new(#manifest, &INTERFACES, &OPERATIONS);
+        pub static REGISTRY: Registry = Registry::new(#manifest, &INTERFACES, &OPERATIONS) #with_events;
+
+        #events
 
         static INTERFACES: [InterfaceDescriptor; #interface_count] = [#(#interfaces),*];
 
         static OPERATIONS: [OperationDescriptor; #operation_count] = [#(#operations),*];
     }
+}
+
+fn event_route(route: &crate::model::EventRoute) -> TokenStream {
+    let source = &route.source;
+    let operation = format!("{}.{}", route.interface, route.operation);
+    let mut tokens = quote!(::gateway_runtime::EventRoute::new(#source, #operation));
+    if let Some(detail_type) = &route.detail_type {
+        tokens.extend(quote!(.detail_type(#detail_type)));
+    }
+    match &route.params {
+        crate::model::EventParams::Detail => {}
+        crate::model::EventParams::Empty => {
+            tokens.extend(quote!(.params(::gateway_runtime::EventParams::Empty)))
+        }
+        crate::model::EventParams::Fixed(value) => {
+            let json = value.to_string();
+            tokens.extend(quote!(.params(::gateway_runtime::EventParams::Fixed(#json))));
+        }
+    }
+    tokens
 }
 
 /// The type of an interface's state: its manifest path, or `()`.

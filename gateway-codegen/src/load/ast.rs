@@ -31,6 +31,23 @@ pub struct ManifestAst {
     pub operations: Vec<OperationAst>,
     /// The `$interfaces` section's entries.
     pub interfaces: Vec<InterfaceAst>,
+    /// The `$events` section's routes.
+    pub events: Vec<EventAst>,
+}
+
+/// One route of the `$events` section: EventBridge events to an operation.
+#[derive(Debug, Clone)]
+pub struct EventAst {
+    /// The whole entry.
+    pub span: Span,
+    /// `source`.
+    pub source: Option<Spanned<String>>,
+    /// `detail_type`.
+    pub detail_type: Option<Spanned<String>>,
+    /// `operation`: `INTERFACE.operation`.
+    pub operation: Option<Spanned<String>>,
+    /// `params`: `detail`, `none`, or a mapping of fixed parameters.
+    pub params: Option<Node>,
 }
 
 /// One entry of the `$interfaces` section.

@@ -11,6 +11,12 @@ use std::time::Duration;
 
 /// The key of the interface settings section; `$` keeps it apart from wrapper names.
 pub const INTERFACES_SECTION: &str = "$interfaces";
+/// The key of the EventBridge routing section.
+pub const EVENTS_SECTION: &str = "$events";
+/// The sections a manifest may have.
+pub const SECTIONS: &[&str] = &[INTERFACES_SECTION, EVENTS_SECTION];
+/// Keys an `$events` route accepts.
+pub const EVENT_KEYS: &[&str] = &["source", "detail_type", "operation", "params"];
 /// Keys an operation entry accepts.
 pub const OPERATION_KEYS: &[&str] = &[
     "interface",
@@ -50,12 +56,14 @@ pub fn decode(root: &Node, diags: &mut Diagnostics) -> ManifestAst {
         };
         if name == INTERFACES_SECTION {
             ast.interfaces = decode_interfaces(value, diags);
+        } else if name == EVENTS_SECTION {
+            ast.events = decode_events(value, diags);
         } else if name.starts_with('$') {
             diags
                 .error(key.span, format!("unknown section `{name}`"))
                 .label("sections start with `$`")
-                .note(expected_one_of([INTERFACES_SECTION]))
-                .help_opt(did_you_mean(name, [INTERFACES_SECTION]));
+                .note(expected_one_of(SECTIONS.iter().copied()))
+                .help_opt(did_you_mean(name, SECTIONS.iter().copied()));
         } else {
             let wrapper = Spanned::new(name.to_owned(), key.span);
             if let Some(op) = decode_operation(wrapper, value, diags) {
@@ -198,6 +206,49 @@ fn decode_interfaces(node: &Node, diags: &mut Diagnostics) -> Vec<InterfaceAst> 
         });
     }
     interfaces
+}
+
+fn decode_events(node: &Node, diags: &mut Diagnostics) -> Vec<EventAst> {
+    let items = match &node.value {
+        NodeValue::Seq(items) => items,
+        NodeValue::Null => return Vec::new(),
+        _ => {
+            diags
+                .error(
+                    node.span,
+                    format!("`$events` must be a list of routes, found {}", node.kind()),
+                )
+                .help("write one `- source: ...` entry per route");
+            return Vec::new();
+        }
+    };
+    let mut routes = Vec::new();
+    for item in items {
+        let Some(entries) = expect_map(item, "an event route", diags) else {
+            continue;
+        };
+        let fields = Fields::new(entries, EVENT_KEYS, "an event route", diags);
+        let source = fields.string("source", diags);
+        let operation = fields.string("operation", diags);
+        for (key, missing) in [
+            ("source", source.is_none()),
+            ("operation", operation.is_none()),
+        ] {
+            if missing && fields.get(key).is_none() {
+                diags
+                    .error(item.span, format!("an event route has no `{key}`"))
+                    .label(format!("missing `{key}`"));
+            }
+        }
+        routes.push(EventAst {
+            span: item.span,
+            source,
+            detail_type: fields.string("detail_type", diags),
+            operation,
+            params: fields.get("params").cloned(),
+        });
+    }
+    routes
 }
 
 /// The known keys of one mapping, after reporting unknown and duplicate ones.

@@ -5,6 +5,7 @@
 
 mod batch;
 mod defaults;
+mod events;
 pub mod names;
 pub mod types;
 
@@ -46,9 +47,11 @@ pub fn validate(source: &SourceFile, ast: &ManifestAst, diags: &mut Diagnostics)
     for settings in &ast.interfaces {
         apply_settings(settings, &mut interfaces, diags);
     }
+    let events = events::check(&ast.events, &interfaces, diags);
     Model {
         manifest: source.name().to_owned(),
         interfaces,
+        events,
     }
 }
 

@@ -511,3 +511,21 @@ fn the_reaper_thread_unloads_idle_modules() {
     }
     reaper.stop();
 }
+
+#[tokio::test]
+async fn the_service_trait_resolves_and_calls_only_this_gateways_operations() {
+    use gateway_runtime::{OperationDescriptor, Service};
+    let gateway = Gateway::new();
+    let op = Service::resolve(&gateway, "STORE", "put").expect("STORE.put resolves");
+    assert_eq!(op.name, "STORE.put");
+    let result = gateway.call(op, json!({"key": "k", "value": 3})).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert!(Service::resolve(&gateway, "STORE", "nope").is_none());
+
+    // A descriptor with a valid index from some other registry is not dispatched by its index.
+    static FOREIGN: OperationDescriptor =
+        OperationDescriptor::new(0, "OTHER.put", "other_put", ("OTHER", 0), "put");
+    assert_eq!(op.id, FOREIGN.id, "STORE.put is the first operation");
+    let error = gateway.call(&FOREIGN, json!({})).await.unwrap_err();
+    assert_eq!(error.kind(), "unknown_operation", "{error}");
+}

@@ -1,0 +1,30 @@
+//! What entry points need from a generated gateway, whatever its manifest.
+
+use crate::descriptor::{OperationDescriptor, Registry};
+use crate::error::GatewayError;
+use crate::lmms::{MaintenanceReport, Stats};
+use futures_util::future::BoxFuture;
+use serde_json::Value;
+use std::time::Duration;
+
+/// A gateway as entry points see it; generated gateways implement it.
+pub trait Service: Send + Sync + 'static {
+    /// The operation registry.
+    fn registry(&self) -> &'static Registry;
+
+    /// The operation `interface.operation`, resolved through the generated routers.
+    fn resolve(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor>;
+
+    /// Runs a resolved operation with JSON parameters.
+    fn call(
+        &self,
+        op: &'static OperationDescriptor,
+        params: Value,
+    ) -> BoxFuture<'_, Result<Value, GatewayError>>;
+
+    /// A stats snapshot.
+    fn stats(&self) -> Stats;
+
+    /// Runs maintenance if `interval` passed since the last one.
+    fn maintain_if_due(&self, interval: Duration) -> Option<MaintenanceReport>;
+}
