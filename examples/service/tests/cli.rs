@@ -1,19 +1,24 @@
-//! The `example-service` binary, run as a process: one JSON line per call on stdout, error
-//! lines and exit status 1 for failed calls (later calls still run), exit status 2 and usage
-//! for usage errors, `--list`, LOGGING events on stderr, and CONFIG reading `SERVICE_*`
-//! environment variables.
+//! The `example-service` binary, run as a process. `invoke` with operations: one JSON line per
+//! call on stdout, error lines and exit status 1 for failed calls (later calls still run), exit
+//! status 2 for usage errors; `invoke --event` with a fixture event file or standard input;
+//! `list`; usage and help; LOGGING events on stderr; CONFIG reading `SERVICE_*` environment
+//! variables.
+
+mod common;
 
 use serde_json::{Value, json};
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Output, Stdio};
 
-fn service() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_example-service"));
-    command.env_remove("RUST_LOG");
-    command
-}
+use common::{events_dir, service};
 
 fn run(args: &[&str]) -> Output {
     service().args(args).output().unwrap()
+}
+
+/// `example-service invoke ARGS...`.
+fn invoke(args: &[&str]) -> Output {
+    service().arg("invoke").args(args).output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -36,7 +41,7 @@ fn json_lines(output: &Output) -> Vec<Value> {
 
 #[test]
 fn the_documented_job_sets_then_gets_a_greeting() {
-    let output = run(&[
+    let output = invoke(&[
         "CACHE.set",
         r#"{"key":"greeting","value":"hello"}"#,
         "CACHE.get",
@@ -48,7 +53,7 @@ fn the_documented_job_sets_then_gets_a_greeting() {
 
 #[test]
 fn state_carries_over_and_operations_may_omit_their_parameters() {
-    let output = run(&[
+    let output = invoke(&[
         "CACHE.set",
         r#"{"key": "a", "value": [1, 2]}"#,
         "CACHE.get",
@@ -73,7 +78,7 @@ fn state_carries_over_and_operations_may_omit_their_parameters() {
 
 #[test]
 fn a_failing_call_prints_an_error_line_and_later_calls_still_run() {
-    let output = run(&[
+    let output = invoke(&[
         "CACHE.set",
         r#"{"key":"k","value":1,"ttl":0}"#,
         "CACHE.nope",
@@ -103,7 +108,7 @@ fn a_failing_call_prints_an_error_line_and_later_calls_still_run() {
 
 #[test]
 fn invalid_json_parameters_give_an_invalid_json_line() {
-    let output = run(&[
+    let output = invoke(&[
         "CACHE.get",
         "{key: 1}",
         "CACHE.set",
@@ -123,7 +128,7 @@ fn invalid_json_parameters_give_an_invalid_json_line() {
 
 #[test]
 fn invalid_parameters_give_an_invalid_params_line() {
-    let output = run(&["CACHE.get", "[1]"]);
+    let output = invoke(&["CACHE.get", "[1]"]);
     assert_eq!(
         json_lines(&output),
         [json!({"error": {
@@ -136,32 +141,64 @@ fn invalid_parameters_give_an_invalid_params_line() {
 }
 
 #[test]
-fn no_arguments_print_usage_and_exit_2() {
+fn no_command_prints_the_examples_and_exits_2() {
     let output = run(&[]);
-    let usage = stdout(&output);
-    assert!(
-        usage.starts_with("usage: example-service INTERFACE.operation"),
-        "{usage}"
-    );
-    assert!(usage.contains("example-service --list"), "{usage}");
     assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let errors = stderr(&output);
+    assert!(
+        errors.starts_with("error: no command given (and AWS_LAMBDA_RUNTIME_API is not set"),
+        "{errors}"
+    );
+    assert!(errors.contains("example-service serve\n"), "{errors}");
+    assert!(
+        errors.contains("example-service invoke --event event.json"),
+        "{errors}"
+    );
 }
 
 #[test]
-fn help_prints_usage_and_succeeds() {
-    for flag in ["--help", "-h"] {
+fn help_lists_the_commands_and_examples() {
+    for flag in ["--help", "-h", "help"] {
         let output = run(&[flag]);
-        assert!(
-            stdout(&output).starts_with("usage: example-service"),
-            "{flag}"
-        );
         assert_eq!(output.status.code(), Some(0), "{flag}");
+        let help = stdout(&output);
+        assert!(
+            help.contains("Usage: example-service [COMMAND]"),
+            "{flag}: {help}"
+        );
+        for command in ["serve", "invoke", "list", "lambda"] {
+            assert!(help.contains(&format!("\n  {command} ")), "{flag}: {help}");
+        }
+        assert!(
+            help.contains("Examples:\n  example-service serve"),
+            "{help}"
+        );
     }
+    let version = run(&["--version"]);
+    assert_eq!(
+        stdout(&version),
+        format!("example-service {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn unknown_commands_and_missing_calls_are_usage_errors() {
+    let output = run(&["bogus"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("error: unrecognized subcommand 'bogus'"));
+    let output = run(&["invoke"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("Usage: example-service invoke <CALL>..."),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn list_prints_every_operation_one_per_line() {
-    let output = run(&["--list"]);
+    let output = run(&["list"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     let names: Vec<&str> = text
@@ -199,7 +236,7 @@ fn list_prints_every_operation_one_per_line() {
 
 #[test]
 fn a_first_argument_that_is_not_an_operation_is_a_usage_error() {
-    let output = run(&["hello", r#"{"key":"k"}"#]);
+    let output = invoke(&["hello", r#"{"key":"k"}"#]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "", "no call runs");
     let errors = stderr(&output);
@@ -209,12 +246,15 @@ fn a_first_argument_that_is_not_an_operation_is_a_usage_error() {
         ),
         "{errors}"
     );
-    assert!(errors.contains("usage: example-service"), "{errors}");
+    assert!(
+        errors.contains("Usage: example-service invoke INTERFACE.operation"),
+        "{errors}"
+    );
 }
 
 #[test]
 fn a_stray_argument_after_the_parameters_is_a_usage_error_before_any_call_runs() {
-    let output = run(&[
+    let output = invoke(&[
         "LOGGING.info",
         r#"{"message":"should not be logged"}"#,
         r#"{"extra":1}"#,
@@ -231,7 +271,7 @@ fn a_stray_argument_after_the_parameters_is_a_usage_error_before_any_call_runs()
 
 #[test]
 fn logging_events_go_to_stderr_and_print_null() {
-    let output = run(&[
+    let output = invoke(&[
         "LOGGING.warning",
         r#"{"message":"disk almost full","fields":{"free_mb":12}}"#,
         "LOGGING.debug",
@@ -253,6 +293,7 @@ fn config_reads_service_environment_variables() {
         .env("SERVICE_REGION", "\"eu-west-1\"")
         .env("SERVICE_LIMIT", "42")
         .args([
+            "invoke",
             "CONFIG.get",
             r#"{"key":"region"}"#,
             "CONFIG.reload",
@@ -283,6 +324,7 @@ fn config_reload_counts_only_service_variables_and_drops_overrides() {
         .env("SERVICE_", "no key, ignored")
         .env("REGION", "not a service variable")
         .args([
+            "invoke",
             "CONFIG.get",
             r#"{"key":"region"}"#,
             "CONFIG.get",
@@ -315,7 +357,7 @@ fn config_reload_counts_only_service_variables_and_drops_overrides() {
 fn an_invalid_lmms_variable_is_a_clear_error_not_a_default() {
     let output = service()
         .env("UNLOAD_GRACE_PERIOD", "soon")
-        .args(["CACHE.stats"])
+        .args(["invoke", "CACHE.stats"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -323,5 +365,90 @@ fn an_invalid_lmms_variable_is_a_clear_error_not_a_default() {
     assert_eq!(
         stderr(&output).trim_end(),
         "error: invalid gateway configuration: UNLOAD_GRACE_PERIOD=\"soon\" is not valid: expected a number of seconds, such as 30 or 0.5"
+    );
+}
+
+#[test]
+fn invoke_event_runs_one_fixture_event_through_the_router() {
+    let path = events_dir().join("apigw_rest_health.json");
+    let output = invoke(&["--event", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["statusCode"], 200);
+    let body: Value = serde_json::from_str(lines[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["cold_start"], true);
+}
+
+#[test]
+fn invoke_event_reads_standard_input_for_a_dash() {
+    let mut child = service()
+        .args(["invoke", "--event", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let event = std::fs::read(events_dir().join("direct_cache_stats.json")).unwrap();
+    child.stdin.take().unwrap().write_all(&event).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        json_lines(&output),
+        [json!({"entries": 0, "hits": 0, "misses": 0, "expirations": 0})]
+    );
+}
+
+#[test]
+fn invoke_event_reports_an_event_the_router_cannot_handle() {
+    let path = events_dir().join("unknown_sqs.json");
+    let output = invoke(&["--event", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = json_lines(&output);
+    assert_eq!(lines[0]["errorType"], "InvocationError");
+    assert!(
+        lines[0]["errorMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown event: expected an API Gateway"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn invoke_event_with_a_missing_or_invalid_file_is_a_usage_error() {
+    let output = invoke(&["--event", "no/such/event.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: cannot read the event no/such/event.json: "),
+        "{}",
+        stderr(&output)
+    );
+
+    let dir = std::env::temp_dir().join(format!("example-service-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let truncated = dir.join("truncated.json");
+    std::fs::write(&truncated, r#"{"interface": "CACHE", "operat"#).unwrap();
+    let output = invoke(&["--event", truncated.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("truncated.json: EOF while parsing"),
+        "{errors}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn an_event_and_calls_together_are_a_usage_error() {
+    let path = events_dir().join("direct_cache_stats.json");
+    let output = invoke(&["--event", path.to_str().unwrap(), "CACHE.stats"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot be used with"),
+        "{}",
+        stderr(&output)
     );
 }

@@ -1,0 +1,480 @@
+//! The event router in process, on the fixture events in `tests/events/`: every kind of event
+//! (API Gateway REST and HTTP APIs, function URLs, EventBridge, direct invokes), the routes, the
+//! error statuses, cold starts, metric lines, and bad events that must be answered without
+//! breaking the router.
+
+mod common;
+
+use common::event;
+use example_service::gateway::Gateway;
+use gateway_runtime::Config;
+use gateway_runtime::entry::cold::ColdStart;
+use gateway_runtime::entry::{
+    EventRouter, HttpRequest, InvocationError, MetricsSink, RouterOptions,
+};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+/// A router on a started gateway, collecting its metric lines.
+async fn router(first_is_cold: bool) -> (EventRouter<Gateway>, Arc<Mutex<Vec<String>>>) {
+    let gateway = Gateway::start_async(Config::default()).await.unwrap();
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let options = RouterOptions::new("example-service", "9.9.9")
+        .metrics(MetricsSink::Buffer(lines.clone()))
+        .max_body_bytes(4096);
+    let router =
+        EventRouter::with_cold_start(Arc::new(gateway), options, ColdStart::new(first_is_cold));
+    (router, lines)
+}
+
+/// An HTTP event's response: status, headers, and the body parsed as JSON.
+async fn http(router: &EventRouter<Gateway>, event: Value) -> (u16, Value, Value) {
+    let response = router.handle_event(event, "test-request").await.unwrap();
+    let status = response["statusCode"].as_u64().unwrap() as u16;
+    let body = response["body"].as_str().expect("a text body");
+    let body = serde_json::from_str(body).expect("a JSON body");
+    (status, body, response["headers"].clone())
+}
+
+/// An HTTP API (payload 2.0) event for `method path` with `body`.
+fn http_api(method: &str, path: &str, body: Option<&str>) -> Value {
+    let mut event = event("apigw_http_operations");
+    event["rawPath"] = json!(path);
+    event["requestContext"]["http"]["method"] = json!(method);
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["body"] = json!(body);
+    event
+}
+
+fn error_kind(body: &Value) -> &str {
+    body["error"]["kind"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error kind in {body}"))
+}
+
+#[tokio::test]
+async fn rest_api_events_are_routed_with_the_stage_stripped() {
+    let (router, _) = router(true).await;
+    let (status, body, headers) = http(&router, event("apigw_rest_health")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["service"], "example-service");
+    assert_eq!(body["version"], "9.9.9");
+    assert_eq!(body["cold_start"], true);
+    assert_eq!(
+        body["loaded_modules"],
+        json!(["CONFIG"]),
+        "CONFIG is preloaded"
+    );
+    assert_eq!(headers["content-type"], "application/json");
+
+    let (status, body, _) = http(&router, event("apigw_rest_cache_set")).await;
+    assert_eq!((status, body), (200, Value::Null));
+    let (_, health, _) = http(&router, event("apigw_rest_health")).await;
+    assert_eq!(health["cold_start"], false);
+    assert_eq!(health["loaded_modules"], json!(["CACHE", "CONFIG"]));
+}
+
+#[tokio::test]
+async fn http_api_events_decode_base64_bodies_and_strip_the_stage() {
+    let (router, _) = router(true).await;
+    router
+        .handle_event(event("apigw_rest_cache_set"), "set")
+        .await
+        .unwrap();
+    let (status, body, _) = http(&router, event("apigw_http_cache_get")).await;
+    assert_eq!((status, body), (200, json!("hello")));
+}
+
+#[tokio::test]
+async fn function_url_events_reach_invoke() {
+    let (router, _) = router(true).await;
+    let (status, body, _) = http(&router, event("function_url_invoke")).await;
+    assert_eq!((status, body), (200, json!(false)));
+    router
+        .handle_event(event("apigw_rest_cache_set"), "set")
+        .await
+        .unwrap();
+    let (status, body, _) = http(&router, event("function_url_invoke")).await;
+    assert_eq!((status, body), (200, json!(true)));
+}
+
+#[tokio::test]
+async fn operations_lists_public_operations_with_their_schemas() {
+    let (router, _) = router(true).await;
+    let (status, body, _) = http(&router, event("apigw_http_operations")).await;
+    assert_eq!(status, 200);
+    let operations = body["operations"].as_array().unwrap();
+    let names: Vec<String> = operations
+        .iter()
+        .map(|op| {
+            format!(
+                "{}.{}",
+                op["interface"].as_str().unwrap(),
+                op["operation"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(names.contains(&"CACHE.get".to_owned()), "{names:?}");
+    assert!(names.contains(&"CONFIG.get".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"CONFIG.set".to_owned()),
+        "internal operations are not listed"
+    );
+    assert!(!names.contains(&"CONFIG.reload".to_owned()));
+    let set = operations
+        .iter()
+        .find(|op| op["operation"] == "set" && op["interface"] == "CACHE")
+        .unwrap();
+    assert_eq!(set["path"], "/CACHE/set");
+    assert_eq!(set["params"]["required"], json!(["key", "value"]));
+    assert_eq!(set["params"]["additionalProperties"], false);
+}
+
+#[tokio::test]
+async fn eventbridge_events_go_to_the_operation_of_their_route() {
+    let (router, lines) = router(true).await;
+    router
+        .handle_event(event("apigw_rest_cache_set"), "set")
+        .await
+        .unwrap();
+    // `aws.events` / `Scheduled Event` clears the cache, with no parameters.
+    let cleared = router
+        .handle_event(event("eventbridge_scheduled"), "tick")
+        .await
+        .unwrap();
+    assert_eq!(cleared, json!(1));
+    // `example.service` / `Log` passes the event's detail as LOGGING.info's parameters.
+    let logged = router
+        .handle_event(event("eventbridge_log"), "log")
+        .await
+        .unwrap();
+    assert_eq!(logged, Value::Null);
+    let lines = lines.lock().unwrap();
+    let operations: Vec<Value> = lines
+        .iter()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["Operation"].clone())
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            json!("CACHE.set"),
+            json!("CACHE.clear"),
+            json!("LOGGING.info")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_unrouted_eventbridge_event_is_answered_not_retried() {
+    let (router, _) = router(true).await;
+    let answer = router
+        .handle_event(event("eventbridge_unrouted"), "r")
+        .await
+        .unwrap();
+    assert_eq!(error_kind(&answer), "no_route");
+    assert_eq!(
+        answer["error"]["message"],
+        "no `$events` route for source `aws.ec2` and detail-type `EC2 Instance State-change Notification`"
+    );
+}
+
+#[tokio::test]
+async fn an_eventbridge_event_whose_operation_fails_fails_the_invocation() {
+    let (router, _) = router(true).await;
+    let mut log = event("eventbridge_log");
+    log["detail"] = json!({"text": "no message field"});
+    let error = router.handle_event(log, "r").await.unwrap_err();
+    assert!(
+        matches!(error, InvocationError::EventFailed(_)),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("missing required parameter `message`"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn direct_invokes_reach_public_operations_only() {
+    let (router, _) = router(true).await;
+    let stats = router
+        .handle_event(event("direct_cache_stats"), "r")
+        .await
+        .unwrap();
+    assert_eq!(
+        stats,
+        json!({"entries": 0, "hits": 0, "misses": 0, "expirations": 0})
+    );
+
+    // CONFIG.reload is internal: answered exactly like CONFIG.nope, which does not exist.
+    let internal = router
+        .handle_event(event("direct_internal"), "r")
+        .await
+        .unwrap();
+    let missing = router
+        .handle_event(json!({"interface": "CONFIG", "operation": "nope"}), "r")
+        .await
+        .unwrap();
+    assert_eq!(error_kind(&internal), "unknown_operation");
+    assert_eq!(internal["error"]["status"], 404);
+    assert_eq!(
+        internal["error"]["message"],
+        "unknown operation `CONFIG.reload`; CONFIG has: get"
+    );
+    assert_eq!(
+        missing["error"]["message"],
+        "unknown operation `CONFIG.nope`; CONFIG has: get"
+    );
+
+    let bad = router
+        .handle_event(json!({"interface": 1, "operation": "get"}), "r")
+        .await
+        .unwrap();
+    assert_eq!(error_kind(&bad), "invalid_request");
+}
+
+#[tokio::test]
+async fn internal_operations_over_http_are_404_like_unknown_ones() {
+    let (router, _) = router(true).await;
+    let set = r#"{"key": "a", "value": 1}"#;
+    let internal = http(&router, http_api("POST", "/CONFIG/set", Some(set))).await;
+    let unknown = http(&router, http_api("POST", "/CONFIG/zet", Some(set))).await;
+    assert_eq!((internal.0, unknown.0), (404, 404));
+    assert_eq!(
+        internal.1["error"]["message"],
+        "unknown operation `CONFIG.set` (did you mean `get`?); CONFIG has: get"
+    );
+    let same_shape = unknown.1["error"]["message"]
+        .as_str()
+        .unwrap()
+        .replace("zet", "set");
+    assert_eq!(internal.1["error"]["message"], same_shape);
+    assert_eq!(internal.1["error"]["kind"], unknown.1["error"]["kind"]);
+    let (status, body, _) = http(&router, http_api("POST", "/CACHE/gte", Some("{}"))).await;
+    assert_eq!(status, 404);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("(did you mean `get`?)"),
+        "{body}"
+    );
+    let (status, body, _) = http(&router, http_api("POST", "/CACHEE/get", Some("{}"))).await;
+    assert_eq!((status, error_kind(&body)), (404, "unknown_interface"));
+}
+
+#[tokio::test]
+async fn client_errors_have_their_status_and_kind() {
+    let (router, _) = router(true).await;
+    let cases = [
+        (
+            http_api("POST", "/CACHE/get", Some(r#"{"key": 1}"#)),
+            400,
+            "invalid_params",
+        ),
+        (
+            http_api("POST", "/CACHE/get", Some(r#"{"key": "k""#)),
+            400,
+            "invalid_json",
+        ),
+        (
+            http_api("POST", "/CACHE/get", Some("[1, 2]")),
+            400,
+            "invalid_params",
+        ),
+        (
+            http_api("POST", "/invoke", Some(r#"{"params": {}}"#)),
+            400,
+            "invalid_request",
+        ),
+        (
+            http_api("POST", "/CACHE/get", Some(&"x".repeat(5000))),
+            413,
+            "payload_too_large",
+        ),
+        (http_api("GET", "/nowhere", None), 404, "not_found"),
+        (http_api("GET", "/a/b/c", None), 404, "not_found"),
+        (
+            http_api("DELETE", "/CACHE/get", None),
+            405,
+            "method_not_allowed",
+        ),
+        (http_api("POST", "/health", None), 405, "method_not_allowed"),
+    ];
+    for (request, expected_status, expected_kind) in cases {
+        let path = request["rawPath"].clone();
+        let (status, body, _) = http(&router, request).await;
+        assert_eq!(
+            (status, error_kind(&body)),
+            (expected_status, expected_kind),
+            "{path}: {body}"
+        );
+        assert_eq!(body["error"]["status"], expected_status);
+        assert_eq!(body["error"]["request_id"], "test-request");
+    }
+    let (_, body, _) = http(
+        &router,
+        http_api("POST", "/CACHE/get", Some(r#"{"key": 1}"#)),
+    )
+    .await;
+    assert_eq!(
+        body["error"]["problems"],
+        json!(["parameter `key`: expected string, found integer 1"])
+    );
+}
+
+#[tokio::test]
+async fn wrong_methods_say_which_method_is_allowed() {
+    let (router, _) = router(true).await;
+    let (_, body, headers) = http(&router, http_api("GET", "/CACHE/get", None)).await;
+    assert_eq!(headers["allow"], "POST");
+    assert_eq!(
+        body["error"]["message"],
+        "GET is not allowed on /CACHE/get; use POST"
+    );
+    let (_, _, headers) = http(&router, http_api("PUT", "/stats", None)).await;
+    assert_eq!(headers["allow"], "GET");
+}
+
+#[tokio::test]
+async fn operation_failures_are_500_and_leak_nothing() {
+    let (router, _) = router(true).await;
+    let body = r#"{"key": "k", "value": 1, "ttl": 0}"#;
+    let (status, body, _) = http(&router, http_api("POST", "/CACHE/set", Some(body))).await;
+    assert_eq!(status, 500);
+    assert_eq!(error_kind(&body), "operation_failed");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        !message.contains("ttl"),
+        "the operation's own message stays in the log: {message}"
+    );
+}
+
+#[tokio::test]
+async fn bad_events_fail_the_invocation_and_the_router_keeps_answering() {
+    let (router, _) = router(true).await;
+    let cases = [
+        (
+            event("bad_apigw_http_base64"),
+            "malformed apigw_http event: the body is marked base64 but is not",
+        ),
+        (
+            event("bad_apigw_rest_shape"),
+            "malformed apigw_rest event: invalid type: sequence",
+        ),
+        (
+            event("unknown_sqs"),
+            "unknown event: expected an API Gateway",
+        ),
+        (json!("just a string"), "unknown event"),
+        (json!(null), "unknown event"),
+        (
+            json!({"requestContext": {}, "version": "1.0"}),
+            "unknown event",
+        ),
+    ];
+    for (bad, expected) in cases {
+        let error = router.handle_event(bad.clone(), "r").await.unwrap_err();
+        assert!(error.to_string().starts_with(expected), "{bad}: {error}");
+    }
+    let (status, body, _) = http(&router, event("apigw_rest_health")).await;
+    assert_eq!((status, &body["status"]), (200, &json!("ok")));
+    assert_eq!(
+        body["cold_start"], false,
+        "the first (bad) event was the cold start"
+    );
+}
+
+#[tokio::test]
+async fn each_invocation_writes_one_metric_line() {
+    let (router, lines) = router(true).await;
+    router
+        .handle_event(event("apigw_rest_health"), "a")
+        .await
+        .unwrap();
+    router
+        .handle_event(event("direct_internal"), "b")
+        .await
+        .unwrap();
+    let _ = router.handle_event(event("unknown_sqs"), "c").await;
+    let request = HttpRequest {
+        method: "POST".into(),
+        path: "/CACHE/set".into(),
+        body: br#"{"key": "k", "value": 1, "ttl": 0}"#.to_vec(),
+    };
+    assert_eq!(router.handle_http(request, "d").await.status, 500);
+    let lines: Vec<Value> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    let summary: Vec<(Value, Value, Value)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["Operation"].clone(),
+                l["ColdStart"].clone(),
+                l["Errors"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!("GET /health"), json!(1), json!(0)),
+            (json!("unknown operation"), json!(0), json!(0)),
+            (json!("unknown event"), json!(0), json!(0)),
+            (json!("CACHE.set"), json!(0), json!(1)),
+        ]
+    );
+    let metadata = &lines[0]["_aws"];
+    assert!(metadata["Timestamp"].as_u64().unwrap() > 1_700_000_000_000);
+    let directive = &metadata["CloudWatchMetrics"][0];
+    assert_eq!(directive["Namespace"], "example-service");
+    assert_eq!(directive["Dimensions"], json!([["Operation"]]));
+    assert_eq!(
+        directive["Metrics"][0],
+        json!({"Name": "Duration", "Unit": "Milliseconds"})
+    );
+    assert!(lines[0]["Duration"].as_f64().unwrap() >= 0.0);
+}
+
+#[tokio::test]
+async fn metrics_are_off_unless_asked_for() {
+    let gateway = Arc::new(Gateway::start_async(Config::default()).await.unwrap());
+    let options = RouterOptions::new("example-service", "1");
+    assert!(matches!(options.metrics, MetricsSink::Off));
+    let router = EventRouter::with_cold_start(gateway, options, ColdStart::new(true));
+    router
+        .handle_event(event("apigw_rest_health"), "a")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn provisioned_concurrency_is_never_a_cold_start() {
+    let (router, lines) = router(false).await;
+    let (_, health, _) = http(&router, event("apigw_rest_health")).await;
+    assert_eq!(health["cold_start"], false);
+    let line: Value = serde_json::from_str(&lines.lock().unwrap()[0]).unwrap();
+    assert_eq!(line["ColdStart"], 0);
+}
+
+#[tokio::test]
+async fn stats_report_the_runtime() {
+    let (router, _) = router(true).await;
+    router
+        .handle_event(event("direct_cache_stats"), "r")
+        .await
+        .unwrap();
+    let (status, stats, _) = http(&router, http_api("GET", "/stats", None)).await;
+    assert_eq!(status, 200);
+    let modules = stats["modules"].as_array().unwrap();
+    let cache = modules.iter().find(|m| m["interface"] == "CACHE").unwrap();
+    assert_eq!(cache["loaded"], true, "{stats}");
+}
