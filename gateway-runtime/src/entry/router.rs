@@ -25,7 +25,7 @@ use crate::descriptor::{EventParams, OperationDescriptor, Visibility};
 use crate::service::Service;
 use crate::suggest::closest;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How the router behaves; [`RouterOptions::from_env`] reads it from the environment.
@@ -92,6 +92,8 @@ pub struct EventRouter<S> {
     service: Arc<S>,
     options: RouterOptions,
     cold: ColdStart,
+    /// The `/operations` answer, built on first request: the registry never changes.
+    operations: OnceLock<Value>,
 }
 
 impl<S: Service> EventRouter<S> {
@@ -106,6 +108,7 @@ impl<S: Service> EventRouter<S> {
             service,
             options,
             cold,
+            operations: OnceLock::new(),
         }
     }
 
@@ -225,7 +228,14 @@ impl<S: Service> EventRouter<S> {
                 HttpResponse::ok(self.service.stats().to_json()),
                 "GET /stats",
             ),
-            ("GET", ["operations"]) => (HttpResponse::ok(self.operations()), "GET /operations"),
+            ("GET", ["operations"]) => (
+                HttpResponse::ok(
+                    self.operations
+                        .get_or_init(|| self.list_operations())
+                        .clone(),
+                ),
+                "GET /operations",
+            ),
             ("POST", ["invoke"]) => {
                 let body = match json_body(&request.body, request_id) {
                     Ok(body) => body,
@@ -368,7 +378,7 @@ impl<S: Service> EventRouter<S> {
         })
     }
 
-    fn operations(&self) -> Value {
+    fn list_operations(&self) -> Value {
         let operations: Vec<Value> = self
             .service
             .registry()

@@ -73,11 +73,7 @@ async fn handle<S: Service>(
 ) -> Response<Full<Bytes>> {
     let response = match read(request, router.options().max_body_bytes, request_id).await {
         Ok(request) => router.handle_http(request, request_id).await,
-        Err(mut refused) => {
-            // The rest of the body was never read: this connection cannot carry another request.
-            refused.headers.push(("connection", "close".to_owned()));
-            refused
-        }
+        Err(refused) => refused,
     };
     let mut builder = Response::builder()
         .status(response.status)
@@ -132,23 +128,18 @@ async fn read(
             request_id,
         ),
     };
-    let mut refusal: HttpResponse = refusal.into();
-    // A client still sending a refused body reads the refusal only if the server reads on; one
-    // that waits for `100 Continue` sends nothing more. Either way the connection can carry
-    // another request only if the body was read to its end.
+    // A client still sending a refused body reads the refusal only if the server reads on, so
+    // the rest of a too-large body is read and discarded (unless the client waits for
+    // `100 Continue` and so sends nothing more). Whenever a body is left unread, hyper closes
+    // the connection after the response and says so in a `Connection: close` header.
     let expects_continue = parts
         .headers
         .get(hyper::header::EXPECT)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let drained = refusal.status == 413
-        && !expects_continue
-        && tokio::time::timeout(READ_TIMEOUT, drain(&mut body))
-            .await
-            .unwrap_or(false);
-    if !drained {
-        refusal.headers.push(("connection", "close".to_owned()));
+    if refusal.status == 413 && !expects_continue {
+        let _ = tokio::time::timeout(READ_TIMEOUT, drain(&mut body)).await;
     }
-    Err(refusal)
+    Err(refusal.into())
 }
 
 /// A request body, as far as it was read.
@@ -182,18 +173,15 @@ async fn collect(body: &mut Incoming, limit: usize) -> Body {
     Body::Complete(bytes)
 }
 
-/// Reads and discards the rest of a refused body, up to [`DRAIN_LIMIT`] bytes; true when it
-/// ended.
-async fn drain(body: &mut Incoming) -> bool {
+/// Reads and discards the rest of a refused body, up to [`DRAIN_LIMIT`] bytes.
+async fn drain(body: &mut Incoming) {
     let mut seen = 0;
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else { return false };
+    while let Some(Ok(frame)) = body.frame().await {
         seen += frame.data_ref().map_or(0, Bytes::len);
         if seen > DRAIN_LIMIT {
-            return false;
+            return;
         }
     }
-    true
 }
 
 /// Binds `addr`, returning the listener and the address it got (port 0 picks a free port).
