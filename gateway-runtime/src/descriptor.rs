@@ -104,6 +104,22 @@ impl Registry {
             .find(|op| op.interface == interface && op.operation == operation)
     }
 
+    /// The operation whose wrapper (manifest key) is `wrapper`.
+    pub fn by_wrapper(&self, wrapper: &str) -> Option<&'static OperationDescriptor> {
+        let operations: &'static [OperationDescriptor] = self.operations;
+        operations.iter().find(|op| op.wrapper == wrapper)
+    }
+
+    /// The error for `interface.operation` when it does not resolve: an unknown interface, or
+    /// an unknown operation of a known one.
+    pub fn unknown(&'static self, interface: &str, operation: &str) -> GatewayError {
+        if self.interfaces.iter().any(|i| i.name == interface) {
+            self.unknown_operation(interface, operation)
+        } else {
+            self.unknown_interface(interface)
+        }
+    }
+
     /// The error for an unknown interface.
     pub fn unknown_interface(&'static self, interface: &str) -> GatewayError {
         GatewayError::UnknownInterface {

@@ -164,6 +164,17 @@ pub enum GatewayError {
         /// Which setting, and what it accepts.
         error: Box<crate::lmms::ConfigError>,
     },
+    /// The call was fused into a batch (`execute_batch`, a coalescer) and that batch failed as a
+    /// whole: every call of the failed chunk gets this error, the other chunks are unaffected.
+    #[error("`{operation}` was fused into `{batch}`, which failed: {reason}")]
+    BatchFailed {
+        /// `CACHE.get`.
+        operation: &'static str,
+        /// `CACHE.get_batch`.
+        batch: &'static str,
+        /// Why: the batch operation's error, or how the batch broke off.
+        reason: String,
+    },
     /// The result could not be turned into JSON.
     #[error("the result of `{operation}` cannot be encoded as JSON: {error}")]
     ResultEncoding {
@@ -222,6 +233,7 @@ impl GatewayError {
             GatewayError::Throttled { .. } => "throttled",
             GatewayError::Blocked { .. } => "blocked",
             GatewayError::StartFailed { .. } => "start_failed",
+            GatewayError::BatchFailed { .. } => "batch_failed",
         }
     }
 }

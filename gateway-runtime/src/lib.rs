@@ -22,6 +22,7 @@ mod descriptor;
 pub mod entry;
 mod error;
 pub mod lmms;
+pub mod ofb;
 mod params;
 mod runtime;
 mod service;

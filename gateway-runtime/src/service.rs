@@ -3,6 +3,7 @@
 use crate::descriptor::{OperationDescriptor, Registry};
 use crate::error::GatewayError;
 use crate::lmms::{MaintenanceReport, Stats};
+use crate::ofb::{BatchCall, BatchResult};
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 use std::time::Duration;
@@ -21,6 +22,12 @@ pub trait Service: Send + Sync + 'static {
         op: &'static OperationDescriptor,
         params: Value,
     ) -> BoxFuture<'_, Result<Value, GatewayError>>;
+
+    /// Runs many calls, fusing those with a batch partner; one result per call, in input
+    /// order ([`crate::ofb::execute_batch`]).
+    fn execute_batch(&self, calls: Vec<BatchCall>) -> BoxFuture<'_, Vec<BatchResult>> {
+        Box::pin(crate::ofb::execute_batch(self, calls))
+    }
 
     /// A stats snapshot.
     fn stats(&self) -> Stats;

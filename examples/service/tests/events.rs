@@ -478,3 +478,122 @@ async fn stats_report_the_runtime() {
     let cache = modules.iter().find(|m| m["interface"] == "CACHE").unwrap();
     assert_eq!(cache["loaded"], true, "{stats}");
 }
+
+/// How many times `operation` ran on the router's gateway.
+fn calls_of(router: &EventRouter<Gateway>, operation: &str) -> u64 {
+    let stats = router.service().stats();
+    stats
+        .operations
+        .iter()
+        .find(|op| op.operation == operation)
+        .map_or(0, |op| op.calls)
+}
+
+#[tokio::test]
+async fn post_batch_fuses_calls_and_answers_each_in_order() {
+    let (router, _) = router(true).await;
+    let calls = json!([
+        {"interface": "CACHE", "operation": "set", "params": {"key": "a", "value": 1}},
+        {"interface": "CACHE", "operation": "set", "params": {"key": "b", "value": 2}},
+        {"interface": "CACHE", "operation": "get", "params": {"key": "a"}},
+        {"interface": "CACHE", "operation": "get", "params": {"key": "b"}},
+        {"interface": "CACHE", "operation": "get", "params": {"key": "c"}},
+        {"interface": "CONFIG", "operation": "reload"},
+        {"interface": "CACHE", "operation": "get", "params": {"key": 1}},
+        {"interface": "CACHE"},
+    ]);
+    let (status, body, _) = http(
+        &router,
+        http_api("POST", "/batch", Some(&calls.to_string())),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 8);
+    assert_eq!(
+        results[..5],
+        [
+            json!({"result": null}),
+            json!({"result": null}),
+            json!({"result": 1}),
+            json!({"result": 2}),
+            json!({"result": null})
+        ]
+    );
+    assert_eq!(
+        results[5]["error"]["kind"], "unknown_operation",
+        "internal is unknown outside"
+    );
+    assert_eq!(results[5]["error"]["status"], 404);
+    assert_eq!(results[6]["error"]["kind"], "invalid_params");
+    assert_eq!(results[7]["error"]["kind"], "invalid_request");
+    assert!(
+        results[7]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("call 7 is not"),
+        "{}",
+        results[7]
+    );
+    assert_eq!(calls_of(&router, "CACHE.set_batch"), 1);
+    assert_eq!(calls_of(&router, "CACHE.get_batch"), 1);
+    assert_eq!(calls_of(&router, "CACHE.get"), 0, "every get was fused");
+}
+
+#[tokio::test]
+async fn a_batch_body_may_be_an_object_of_calls_and_bad_bodies_are_400() {
+    let (router, _) = router(true).await;
+    let body = json!({"calls": [{"interface": "CACHE", "operation": "stats"}]}).to_string();
+    let (status, answer, _) = http(&router, http_api("POST", "/batch", Some(&body))).await;
+    assert_eq!(
+        (status, answer["results"][0]["result"]["entries"].clone()),
+        (200, json!(0))
+    );
+    for bad in [r#"{"calls": 3}"#, r#""calls""#, r#"{"interface": "CACHE"}"#] {
+        let (status, answer, _) = http(&router, http_api("POST", "/batch", Some(bad))).await;
+        assert_eq!(
+            (status, error_kind(&answer)),
+            (400, "invalid_request"),
+            "{bad}"
+        );
+    }
+    let (status, _, headers) = http(&router, http_api("GET", "/batch", None)).await;
+    assert_eq!((status, headers["allow"].clone()), (405, json!("POST")));
+}
+
+#[tokio::test]
+async fn a_batch_over_the_call_limit_is_413() {
+    let gateway = Arc::new(Gateway::start_async(Config::default()).await.unwrap());
+    let options = RouterOptions::new("example-service", "1").max_batch_calls(2);
+    let router = EventRouter::with_cold_start(gateway, options, ColdStart::new(false));
+    let call = json!({"interface": "CACHE", "operation": "stats"});
+    let body = json!([call, call, call]).to_string();
+    let (status, answer, _) = http(&router, http_api("POST", "/batch", Some(&body))).await;
+    assert_eq!((status, error_kind(&answer)), (413, "payload_too_large"));
+    assert_eq!(
+        answer["error"]["message"],
+        "the batch holds 3 calls; at most 2 are taken at once: split it"
+    );
+}
+
+#[tokio::test]
+async fn a_direct_invoke_of_a_list_runs_as_a_batch() {
+    let (router, _) = router(true).await;
+    let event = json!([
+        {"interface": "CACHE", "operation": "set", "params": {"key": "k", "value": "v"}},
+        {"interface": "CACHE", "operation": "get", "params": {"key": "k"}},
+    ]);
+    let answer = router.handle_event(event, "r").await.unwrap();
+    assert_eq!(
+        answer,
+        json!({"results": [{"result": null}, {"result": "v"}]})
+    );
+    let empty = router
+        .handle_event(json!({"calls": []}), "r")
+        .await
+        .unwrap();
+    assert_eq!(empty, json!({"results": []}));
+    let odd = router.handle_event(json!([1, "two"]), "r").await.unwrap();
+    assert_eq!(odd["results"][0]["error"]["kind"], "invalid_request");
+    assert_eq!(odd["results"][1]["error"]["kind"], "invalid_request");
+}

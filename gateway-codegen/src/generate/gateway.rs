@@ -128,6 +128,22 @@ pub fn gateway(model: &Model) -> TokenStream {
                 self.dispatch(id, params).await
             }
 
+            /// Runs many calls and returns one result per call, in input order; runs of calls
+            /// of an operation with a batch partner are fused into calls of the partner
+            /// (see [`::gateway_runtime::ofb`] for what is fused and what order is kept).
+            pub async fn execute_batch(
+                &self,
+                calls: Vec<::gateway_runtime::ofb::BatchCall>,
+            ) -> Vec<Result<Value, GatewayError>> {
+                ::gateway_runtime::ofb::execute_batch(self, calls).await
+            }
+
+            /// A coalescer: calls of fusable operations made through it and awaited together
+            /// become one batch call.
+            pub fn coalescer(&self) -> ::gateway_runtime::ofb::Coalescer<'_, Self> {
+                ::gateway_runtime::ofb::Coalescer::new(self)
+            }
+
             /// Runs a resolved operation with JSON parameters.
             pub async fn dispatch(&self, id: OperationId, mut params: Value) -> Result<Value, GatewayError> {
                 let op = id.descriptor();

@@ -47,6 +47,11 @@ pub fn free_functions(model: &Model) -> TokenStream {
             Gateway::global()?.execute_operation(interface, operation, params).await
         }
 
+        /// [`Gateway::execute_batch`] on the process-wide gateway.
+        pub async fn execute_batch(calls: Vec<::gateway_runtime::ofb::BatchCall>) -> Result<Vec<Result<Value, GatewayError>>, GatewayError> {
+            Ok(Gateway::global()?.execute_batch(calls).await)
+        }
+
         #(#functions)*
     }
 }

@@ -308,15 +308,7 @@ async fn invoke_calls<S: Service>(service: &S, calls: Vec<Call>) -> ExitCode {
             Err(message) => Err(json!({"error": {"kind": "invalid_json", "message": message}})),
             Ok(params) => match service.resolve(&interface, &operation) {
                 None => {
-                    let error = match service
-                        .registry()
-                        .interfaces
-                        .iter()
-                        .any(|i| i.name == interface)
-                    {
-                        true => service.registry().unknown_operation(&interface, &operation),
-                        false => service.registry().unknown_interface(&interface),
-                    };
+                    let error = service.registry().unknown(&interface, &operation);
                     Err(json!({"error": {"kind": error.kind(), "message": error.to_string()}}))
                 }
                 Some(op) => service

@@ -15,6 +15,8 @@ pub enum EventKind {
     EventBridge,
     /// A direct invoke: `{"interface", "operation", "params"}`.
     Direct,
+    /// A direct invoke of a batch: a list of such calls, or `{"calls": [...]}`.
+    DirectBatch,
     /// None of these.
     Unknown,
 }
@@ -28,6 +30,7 @@ impl EventKind {
             EventKind::FunctionUrl => "function_url",
             EventKind::EventBridge => "eventbridge",
             EventKind::Direct => "direct",
+            EventKind::DirectBatch => "direct_batch",
             EventKind::Unknown => "unknown",
         }
     }
@@ -35,8 +38,10 @@ impl EventKind {
 
 /// Classifies an event by probing its keys, without decoding it as every type in turn.
 pub fn probe(event: &Value) -> EventKind {
-    let Some(object) = event.as_object() else {
-        return EventKind::Unknown;
+    let object = match event {
+        Value::Object(object) => object,
+        Value::Array(_) => return EventKind::DirectBatch,
+        _ => return EventKind::Unknown,
     };
     if let Some(context) = object.get("requestContext").and_then(Value::as_object) {
         if object.get("version").and_then(Value::as_str) == Some("2.0") {
@@ -61,6 +66,9 @@ pub fn probe(event: &Value) -> EventKind {
     if object.contains_key("interface") && object.contains_key("operation") {
         return EventKind::Direct;
     }
+    if object.len() == 1 && object.get("calls").is_some_and(Value::is_array) {
+        return EventKind::DirectBatch;
+    }
     EventKind::Unknown
 }
 
@@ -83,8 +91,9 @@ mod tests {
         assert_eq!(probe(&url), EventKind::FunctionUrl);
         assert_eq!(probe(&bridge), EventKind::EventBridge);
         assert_eq!(probe(&direct), EventKind::Direct);
+        assert_eq!(probe(&json!([direct.clone()])), EventKind::DirectBatch);
+        assert_eq!(probe(&json!({"calls": []})), EventKind::DirectBatch);
         for other in [
-            json!([]),
             json!("x"),
             json!({"requestContext": {}}),
             json!({"source": "x"}),

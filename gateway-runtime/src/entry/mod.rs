@@ -5,6 +5,7 @@
 //! gateway. Three ways to run a service binary share it ([`run`]): on AWS Lambda through
 //! `lambda_runtime`, as a local HTTP server on a loopback address, and from the command line.
 
+mod batch;
 mod cli;
 pub mod cold;
 pub mod errors;

@@ -8,6 +8,7 @@
 //! | GET | `/stats` | the runtime's stats |
 //! | GET | `/operations` | the public operations with their parameter schemas |
 //! | POST | `/invoke` | `{"interface", "operation", "params"}` |
+//! | POST | `/batch` | a list of such calls, fused where possible ([`crate::ofb`]) |
 //! | POST | `/{interface}/{operation}` | the parameters as the body |
 //!
 //! EventBridge events go to the operation their route in the manifest's `$events` names;
@@ -15,6 +16,7 @@
 //! public operations can be reached: an internal one answers exactly like one that does not
 //! exist.
 
+use super::batch;
 use super::cold::ColdStart;
 use super::errors::{self, ErrorResponse};
 use super::events;
@@ -28,7 +30,7 @@ use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// How the router behaves; [`RouterOptions::from_env`] reads it from the environment.
+/// How the router behaves; [`run`](super::run) reads it from the environment.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RouterOptions {
@@ -42,10 +44,13 @@ pub struct RouterOptions {
     pub metrics: MetricsSink,
     /// How often maintenance may run at the start of an invocation.
     pub maintenance_interval: Duration,
+    /// The most calls one batch (`POST /batch`, a direct invoke of a list) may hold.
+    pub max_batch_calls: usize,
 }
 
 impl RouterOptions {
-    /// Defaults for a service: 1 MiB bodies, no metrics, maintenance at most once a second.
+    /// Defaults for a service: 1 MiB bodies, no metrics, maintenance at most once a second,
+    /// batches of up to 1,000 calls.
     pub fn new(service: impl Into<String>, version: impl Into<String>) -> Self {
         Self {
             service: service.into(),
@@ -53,6 +58,7 @@ impl RouterOptions {
             max_body_bytes: 1 << 20,
             metrics: MetricsSink::Off,
             maintenance_interval: Duration::from_secs(1),
+            max_batch_calls: 1000,
         }
     }
 
@@ -65,6 +71,12 @@ impl RouterOptions {
     /// Sets the body limit.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the most calls one batch may hold.
+    pub fn max_batch_calls(mut self, calls: usize) -> Self {
+        self.max_batch_calls = calls;
         self
     }
 }
@@ -147,6 +159,17 @@ impl<S: Service> EventRouter<S> {
                 let (result, label, status) = self.direct(event, request_id).await;
                 (Ok(result), label, status)
             }
+            EventKind::DirectBatch => match batch::calls_of(event, self.options.max_batch_calls) {
+                Ok(calls) => (
+                    Ok(self.run_batch(calls, request_id).await),
+                    labels::BATCH,
+                    200,
+                ),
+                Err((status, kind, message)) => {
+                    let body = errors::plain(status, kind, message, request_id).body;
+                    (Ok(body), labels::BATCH, status)
+                }
+            },
             EventKind::Unknown => (
                 Err(InvocationError::UnknownEvent),
                 labels::UNKNOWN_EVENT,
@@ -236,6 +259,22 @@ impl<S: Service> EventRouter<S> {
                 ),
                 "GET /operations",
             ),
+            ("POST", ["batch"]) => {
+                let body = match json_body(&request.body, request_id) {
+                    Ok(body) => body,
+                    Err(error) => return (error.into(), labels::BATCH),
+                };
+                match batch::calls_of(body, self.options.max_batch_calls) {
+                    Ok(calls) => {
+                        let results = self.run_batch(calls, request_id).await;
+                        (HttpResponse::ok(results), labels::BATCH)
+                    }
+                    Err((status, kind, message)) => {
+                        let error = errors::plain(status, kind, message, request_id);
+                        (error.into(), labels::BATCH)
+                    }
+                }
+            }
             ("POST", ["invoke"]) => {
                 let body = match json_body(&request.body, request_id) {
                     Ok(body) => body,
@@ -268,7 +307,7 @@ impl<S: Service> EventRouter<S> {
                 method_not_allowed("GET", &request, request_id),
                 labels::METHOD_NOT_ALLOWED,
             ),
-            (_, ["invoke"] | [_, _]) => (
+            (_, ["invoke" | "batch"] | [_, _]) => (
                 method_not_allowed("POST", &request, request_id),
                 labels::METHOD_NOT_ALLOWED,
             ),
@@ -318,14 +357,18 @@ impl<S: Service> EventRouter<S> {
         }
     }
 
-    fn public(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor> {
+    pub(super) fn public(
+        &self,
+        interface: &str,
+        operation: &str,
+    ) -> Option<&'static OperationDescriptor> {
         self.service
             .resolve(interface, operation)
             .filter(|op| op.visibility == Visibility::Public)
     }
 
     /// The "unknown" error external callers see: suggestions among public operations only.
-    fn unknown_publicly(
+    pub(super) fn unknown_publicly(
         &self,
         interface: &str,
         operation: &str,
@@ -497,6 +540,7 @@ mod labels {
     pub const UNKNOWN_OPERATION: &str = "unknown operation";
     pub const MALFORMED_EVENT: &str = "malformed event";
     pub const UNKNOWN_EVENT: &str = "unknown event";
+    pub const BATCH: &str = "batch";
 }
 
 fn hint(suggestion: Option<&str>) -> String {
