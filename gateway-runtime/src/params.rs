@@ -108,10 +108,33 @@ pub fn check_params(op: &OperationDescriptor, params: &Value) -> Vec<ParamProble
             }
             // An omitted optional parameter may also be passed as null.
             Some(Value::Null) if !param.required => {}
+            Some(value) if fits(&param.ty, value) => {}
             Some(value) => check_value(param.name.to_owned(), &param.ty, value, &mut problems),
         }
     }
     problems
+}
+
+/// Whether `value` is of type `ty`: [`check_value`] without building paths and problems, for
+/// the common case where everything fits.
+pub(crate) fn fits(ty: &TypeDesc, value: &Value) -> bool {
+    match (ty, value) {
+        (TypeDesc::Any | TypeDesc::Rust(_), _) => true,
+        (TypeDesc::Optional(_), Value::Null) => true,
+        (TypeDesc::Optional(inner), _) => fits(inner, value),
+        (TypeDesc::String, Value::String(_))
+        | (TypeDesc::Bool, Value::Bool(_))
+        | (TypeDesc::Dict, Value::Object(_))
+        | (TypeDesc::List, Value::Array(_))
+        | (TypeDesc::None, Value::Null) => true,
+        (TypeDesc::Int, Value::Number(n)) => n.is_i64(),
+        (TypeDesc::Float, Value::Number(_)) => true,
+        (TypeDesc::ListOf(inner), Value::Array(items)) => items.iter().all(|i| fits(inner, i)),
+        (TypeDesc::MapOf(inner), Value::Object(entries)) => {
+            entries.values().all(|i| fits(inner, i))
+        }
+        _ => false,
+    }
 }
 
 fn check_value(path: String, ty: &TypeDesc, value: &Value, problems: &mut Vec<ParamProblem>) {

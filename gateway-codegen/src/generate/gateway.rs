@@ -228,6 +228,25 @@ pub fn modules(model: &Model) -> TokenStream {
     }
 }
 
+/// For a result type whose Rust form is made of JSON values, the function that moves it into
+/// one `Value` (empty for `any`, which is one already); `None` when it must be encoded. Moving
+/// saves a deep copy of every value a batch operation returns.
+fn json_move(returns: &Type) -> Option<TokenStream> {
+    match returns {
+        Type::Any => Some(TokenStream::new()),
+        Type::List => Some(quote!(Value::Array)),
+        Type::ListOf(item) if **item == Type::Any => Some(quote!(Value::Array)),
+        Type::Dict => Some(quote!(Value::Object)),
+        Type::MapOf(item) if **item == Type::Any => {
+            Some(quote!(|map| Value::Object(map.into_iter().collect())))
+        }
+        Type::Optional(inner) if **inner == Type::Any => {
+            Some(quote!(|value| value.unwrap_or(Value::Null)))
+        }
+        _ => None,
+    }
+}
+
 fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
     let id = type_ident(op);
     let module = module_ident(interface);
@@ -242,14 +261,14 @@ fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
             quote!(self.runtime.call(&self.modules.#module, op, |state| <Core as ops::#id>::call(state, params))),
         )
     };
-    // An `any` result already is JSON; other results are encoded.
-    let tail = if op.returns == Type::Any {
-        result
-    } else {
-        quote! {
+    // Results that already are JSON values are moved into one; others are encoded.
+    let tail = match json_move(&op.returns) {
+        Some(conversion) if conversion.is_empty() => result,
+        Some(conversion) => quote!(#result.map(#conversion)),
+        None => quote! {
             let result = #result;
             encode_result(op, result)
-        }
+        },
     };
     quote! {
         OperationId::#id => {

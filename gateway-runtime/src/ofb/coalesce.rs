@@ -7,9 +7,8 @@
 //! own result. Nothing waits on a clock: a call awaited alone costs one extra poll.
 
 use super::call::BatchResult;
-use super::fusion::Fusion;
+use super::fusion::{Fusion, Item};
 use crate::error::GatewayError;
-use crate::params::check_params;
 use crate::service::Service;
 use futures_channel::oneshot;
 use serde_json::Value;
@@ -74,16 +73,15 @@ impl<'s, S: Service + ?Sized> Coalescer<'s, S> {
         let Some(fusion) = Fusion::of(service, op) else {
             return service.call(op, params).await;
         };
-        let problems = check_params(op, &params);
-        if !problems.is_empty() {
-            return Err(GatewayError::InvalidParams {
-                operation: op.name,
-                problems,
-            });
-        }
         let item = match fusion.item(params) {
-            Ok(item) => item,
-            Err(params) => return service.call(op, params).await,
+            Item::Fused(item) => item,
+            Item::Single(params) => return service.call(op, params).await,
+            Item::Invalid(problems) => {
+                return Err(GatewayError::InvalidParams {
+                    operation: op.name,
+                    problems,
+                });
+            }
         };
         let (reply, result) = oneshot::channel();
         let leads = self.join(fusion, item, reply);

@@ -1,10 +1,9 @@
 //! `execute_batch`: many calls in, one result per call out, runs of fusable calls fused.
 
 use super::call::{BatchCall, BatchResult};
-use super::fusion::Fusion;
+use super::fusion::{Fusion, Item};
 use crate::descriptor::OperationDescriptor;
 use crate::error::GatewayError;
-use crate::params::check_params;
 use crate::service::Service;
 use serde_json::Value;
 
@@ -37,9 +36,11 @@ pub async fn execute_batch<S: Service + ?Sized>(
                 results[index] = Some(service.call(op, params).await);
             }
             Step::Fused { fusion, items } => {
-                for chunk in items.chunks(fusion.max_size) {
-                    let (indices, items): (Vec<usize>, Vec<Value>) = chunk.iter().cloned().unzip();
-                    let outcomes = fusion.run(service, items).await;
+                let mut items = items.into_iter().peekable();
+                while items.peek().is_some() {
+                    let (indices, chunk): (Vec<usize>, Vec<Value>) =
+                        items.by_ref().take(fusion.max_size).unzip();
+                    let outcomes = fusion.run(service, chunk).await;
                     for (index, outcome) in indices.into_iter().zip(outcomes) {
                         results[index] = Some(outcome);
                     }
@@ -73,7 +74,12 @@ fn plan<S: Service + ?Sized>(
             results[index] = Some(Err(error));
             continue;
         };
-        let Some(fusion) = Fusion::of(service, op) else {
+        // Calls of one operation usually come in runs: reuse the last run's fusion.
+        let fusion = match steps.last() {
+            Some(Step::Fused { fusion, .. }) if fusion.single.id == op.id => Some(*fusion),
+            _ => Fusion::of(service, op),
+        };
+        let Some(fusion) = fusion else {
             steps.push(Step::Single {
                 index,
                 op,
@@ -81,16 +87,8 @@ fn plan<S: Service + ?Sized>(
             });
             continue;
         };
-        let problems = check_params(op, &call.params);
-        if !problems.is_empty() {
-            results[index] = Some(Err(GatewayError::InvalidParams {
-                operation: op.name,
-                problems,
-            }));
-            continue;
-        }
         match fusion.item(call.params) {
-            Ok(item) => match steps.last_mut() {
+            Item::Fused(item) => match steps.last_mut() {
                 Some(Step::Fused { fusion: run, items }) if run.single.id == op.id => {
                     items.push((index, item));
                 }
@@ -99,7 +97,13 @@ fn plan<S: Service + ?Sized>(
                     items: vec![(index, item)],
                 }),
             },
-            Err(params) => steps.push(Step::Single { index, op, params }),
+            Item::Single(params) => steps.push(Step::Single { index, op, params }),
+            Item::Invalid(problems) => {
+                results[index] = Some(Err(GatewayError::InvalidParams {
+                    operation: op.name,
+                    problems,
+                }));
+            }
         }
     }
     steps

@@ -3,7 +3,8 @@
 
 use crate::descriptor::{OperationDescriptor, ParamDescriptor, TypeDesc};
 use crate::error::GatewayError;
-use crate::params::describe;
+use crate::error::ParamProblem;
+use crate::params::{check_params, describe, fits};
 use crate::service::Service;
 use serde_json::{Map, Value};
 
@@ -17,6 +18,17 @@ pub(crate) struct Fusion {
     /// The most items one partner call takes.
     pub max_size: usize,
     form: Form,
+}
+
+/// What a call becomes in a batch.
+#[derive(Debug)]
+pub(crate) enum Item {
+    /// The item it adds to the partner's list.
+    Fused(Value),
+    /// A call of its own, with these parameters.
+    Single(Value),
+    /// Nothing: its parameters are invalid.
+    Invalid(Vec<ParamProblem>),
 }
 
 /// What one call contributes to the partner's list.
@@ -51,29 +63,45 @@ impl Fusion {
         })
     }
 
-    /// The item `params` contributes to a batch, or the parameters back when this call cannot
-    /// be fused. `params` must have passed the single operation's parameter check.
-    pub fn item(&self, params: Value) -> Result<Value, Value> {
-        match self.form {
-            Form::Object => Ok(match params {
+    /// What a call with `params` becomes: an item of a batch, a call of its own (valid, but
+    /// an optional parameter is set), or its parameter problems.
+    ///
+    /// The common case, a key-form call with only its key, is checked without
+    /// [`check_params`]; anything else goes through it, so problems are reported exactly as a
+    /// single call reports them.
+    pub fn item(&self, params: Value) -> Item {
+        if let Form::Key(key) = self.form {
+            if let Value::Object(mut object) = params {
+                let declared = object.keys().all(|name| self.single.param(name).is_some());
+                let key_fits = object.get(key.name).is_some_and(|v| fits(&key.ty, v));
+                if declared && key_fits {
+                    let others_at_default = self
+                        .single
+                        .params
+                        .iter()
+                        .filter(|p| p.name != key.name)
+                        .all(|p| object.get(p.name).is_none_or(|v| is_default(p, v)));
+                    if let (true, Some(item)) = (others_at_default, object.get_mut(key.name)) {
+                        return Item::Fused(item.take());
+                    }
+                }
+                return self.checked(Value::Object(object), false);
+            }
+            return self.checked(params, false);
+        }
+        self.checked(params, true)
+    }
+
+    /// `params` after the full parameter check: fused as a whole object (`fuse`) or alone.
+    fn checked(&self, params: Value, fuse: bool) -> Item {
+        let problems = check_params(self.single, &params);
+        match (problems.is_empty(), fuse) {
+            (false, _) => Item::Invalid(problems),
+            (true, false) => Item::Single(params),
+            (true, true) => Item::Fused(match params {
                 Value::Null => Value::Object(Map::new()),
                 other => other,
             }),
-            Form::Key(key) => {
-                let Value::Object(mut object) = params else {
-                    return Err(params);
-                };
-                let others_at_default = self
-                    .single
-                    .params
-                    .iter()
-                    .filter(|p| p.name != key.name)
-                    .all(|p| object.get(p.name).is_none_or(|v| is_default(p, v)));
-                match object.get_mut(key.name) {
-                    Some(item) if others_at_default => Ok(item.take()),
-                    _ => Err(Value::Object(object)),
-                }
-            }
         }
     }
 

@@ -71,6 +71,35 @@ impl MemoryStore {
         None
     }
 
+    /// The live values of `keys`, in order, under one clock read and one read lock; expired
+    /// entries met on the way are then removed as [`MemoryStore::get`] would.
+    pub(super) fn get_many(&self, keys: &[String]) -> Vec<Option<Value>> {
+        let now = (self.clock)();
+        let mut expired = false;
+        let found = {
+            let entries = self.read();
+            keys.iter()
+                .map(|key| match entries.get(key.as_str()) {
+                    Some(entry) if entry.expires_at.is_none_or(|at| now < at) => {
+                        Some(entry.value.clone())
+                    }
+                    Some(_) => {
+                        expired = true;
+                        None
+                    }
+                    None => None,
+                })
+                .collect()
+        };
+        if expired {
+            for key in keys {
+                // `get` removes the entry if it is still expired.
+                let _ = self.get(key);
+            }
+        }
+        found
+    }
+
     /// Stores `value` under `key`, for `ttl` when given (already checked to be positive).
     pub(super) fn set(&self, key: String, value: Value, ttl: Option<u64>) {
         // A TTL too long for the clock to represent never comes: the entry never expires.

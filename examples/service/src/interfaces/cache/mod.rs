@@ -248,7 +248,7 @@ fn stats(store: &CacheStore) -> Result<CacheStats, CacheError> {
 #[operation(CACHE.get_batch)]
 fn get_batch(store: &CacheStore, keys: &[String]) -> Result<Vec<Value>, CacheError> {
     let found: Vec<Option<Value>> = match &store.backend {
-        Backend::Memory(memory) => keys.iter().map(|key| memory.get(key)).collect(),
+        Backend::Memory(memory) => memory.get_many(keys),
         Backend::Redis(redis) => redis.get_batch(keys)?,
     };
     Ok(found
