@@ -21,6 +21,7 @@ mod descriptor;
 #[cfg(feature = "entry")]
 pub mod entry;
 mod error;
+pub mod ftpms;
 pub mod lmms;
 pub mod ofb;
 mod params;

@@ -12,6 +12,7 @@
 
 use crate::descriptor::{OperationDescriptor, Registry};
 use crate::error::{GatewayError, OpResult};
+use crate::ftpms::FreeTier;
 use crate::lmms::counters::{Counters, Outcome};
 use crate::lmms::{Config, Heat, Module};
 use crate::state::InterfaceState;
@@ -36,6 +37,7 @@ pub struct Runtime {
     /// Advanced by each maintenance; calls stamp their module with it.
     pub(crate) epoch: AtomicU64,
     pub(crate) maintenance: Mutex<crate::lmms::maintenance::History>,
+    pub(crate) free_tier: FreeTier,
 }
 
 impl Runtime {
@@ -49,15 +51,21 @@ impl Runtime {
                 .map(|_| Heat::default())
                 .collect(),
             counters: Counters::new(registry.operations.len()),
-            config,
             epoch: AtomicU64::new(1),
             maintenance: Mutex::default(),
+            free_tier: FreeTier::new(config.free_tier.clone()),
+            config,
         }
     }
 
     /// The registry this runtime serves.
     pub fn registry(&self) -> &'static Registry {
         self.registry
+    }
+
+    /// Free-tier protection.
+    pub fn free_tier(&self) -> &FreeTier {
+        &self.free_tier
     }
 
     /// The configuration.
@@ -78,6 +86,7 @@ impl Runtime {
         op: &'static OperationDescriptor,
         f: impl FnOnce(&S) -> OpResult<T>,
     ) -> Result<T, GatewayError> {
+        self.free_tier.check(op)?;
         let heat = self.heat_of(op)?;
         let epoch = self.epoch.load(Ordering::Relaxed);
         let fast = self.config.fast_path && heat.is_hot();
@@ -110,6 +119,7 @@ impl Runtime {
         module: &Module<S>,
         op: &'static OperationDescriptor,
     ) -> Result<AsyncCall<'_, S>, GatewayError> {
+        self.free_tier.check(op)?;
         let heat = self.heat_of(op)?;
         let fast = self.config.fast_path && heat.is_hot();
         if !fast {

@@ -2,6 +2,7 @@
 
 use crate::descriptor::{OperationDescriptor, Registry};
 use crate::error::GatewayError;
+use crate::ftpms::FreeTier;
 use crate::lmms::{MaintenanceReport, Stats};
 use crate::ofb::{BatchCall, BatchResult};
 use futures_util::future::BoxFuture;
@@ -28,6 +29,9 @@ pub trait Service: Send + Sync + 'static {
     fn execute_batch(&self, calls: Vec<BatchCall>) -> BoxFuture<'_, Vec<BatchResult>> {
         Box::pin(crate::ofb::execute_batch(self, calls))
     }
+
+    /// Free-tier protection: entry points record each invocation's usage with it.
+    fn free_tier(&self) -> &FreeTier;
 
     /// A stats snapshot.
     fn stats(&self) -> Stats;

@@ -452,3 +452,40 @@ fn an_event_and_calls_together_are_a_usage_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn usage_reports_the_free_tier_from_the_configured_store() {
+    let dir = std::env::temp_dir().join(format!("example-service-usage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("usage.json");
+    let with_store = |args: &[&str]| {
+        service()
+            .env("FREE_TIER_STORE", "file")
+            .env("FREE_TIER_FILE", &file)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let event = events_dir().join("direct_cache_stats.json");
+    for _ in 0..2 {
+        let output = with_store(&["invoke", "--event", event.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let text = with_store(&["usage"]);
+    let report = stdout(&text);
+    assert!(report.starts_with("free tier, "), "{report}");
+    assert!(
+        report.contains("(usage kept in the file store)"),
+        "{report}"
+    );
+    assert!(report.contains("requests    2 of 1000000"), "{report}");
+    assert!(report.contains("billed at 256 MB"), "{report}");
+    let json = with_store(&["usage", "--format", "json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["requests"], 2);
+    assert_eq!(report["store"], "file");
+    assert_eq!(report["level"], "normal");
+    assert!(report["gb_seconds"].as_f64().unwrap() > 0.0);
+}

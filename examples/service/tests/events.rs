@@ -46,6 +46,17 @@ fn http_api(method: &str, path: &str, body: Option<&str>) -> Value {
     event
 }
 
+/// The metric lines of invocations (the free-tier lines left out), parsed.
+fn invocation_lines(lines: &Mutex<Vec<String>>) -> Vec<Value> {
+    lines
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|line| line.get("Operation").is_some())
+        .collect()
+}
+
 fn error_kind(body: &Value) -> &str {
     body["error"]["kind"]
         .as_str()
@@ -150,10 +161,9 @@ async fn eventbridge_events_go_to_the_operation_of_their_route() {
         .await
         .unwrap();
     assert_eq!(logged, Value::Null);
-    let lines = lines.lock().unwrap();
-    let operations: Vec<Value> = lines
+    let operations: Vec<Value> = invocation_lines(&lines)
         .iter()
-        .map(|line| serde_json::from_str::<Value>(line).unwrap()["Operation"].clone())
+        .map(|line| line["Operation"].clone())
         .collect();
     assert_eq!(
         operations,
@@ -406,12 +416,7 @@ async fn each_invocation_writes_one_metric_line() {
         body: br#"{"key": "k", "value": 1, "ttl": 0}"#.to_vec(),
     };
     assert_eq!(router.handle_http(request, "d").await.status, 500);
-    let lines: Vec<Value> = lines
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = invocation_lines(&lines);
     assert_eq!(lines.len(), 4);
     let summary: Vec<(Value, Value, Value)> = lines
         .iter()
@@ -461,7 +466,7 @@ async fn provisioned_concurrency_is_never_a_cold_start() {
     let (router, lines) = router(false).await;
     let (_, health, _) = http(&router, event("apigw_rest_health")).await;
     assert_eq!(health["cold_start"], false);
-    let line: Value = serde_json::from_str(&lines.lock().unwrap()[0]).unwrap();
+    let line = &invocation_lines(&lines)[0];
     assert_eq!(line["ColdStart"], 0);
 }
 
@@ -596,4 +601,86 @@ async fn a_direct_invoke_of_a_list_runs_as_a_batch() {
     let odd = router.handle_event(json!([1, "two"]), "r").await.unwrap();
     assert_eq!(odd["results"][0]["error"]["kind"], "invalid_request");
     assert_eq!(odd["results"][1]["error"]["kind"], "invalid_request");
+}
+
+mod free_tier {
+    use super::*;
+    use gateway_runtime::ftpms::{Basis, FreeTierConfig};
+
+    /// A router whose free tier allows `requests` a month, with the given levels, deciding on
+    /// actual use.
+    async fn limited(
+        requests: u64,
+        levels: (f64, f64, f64),
+    ) -> (EventRouter<Gateway>, Arc<Mutex<Vec<String>>>) {
+        let free_tier = FreeTierConfig::default()
+            .limits(requests, 400_000.0)
+            .levels(levels.0, levels.1, levels.2)
+            .basis(Basis::Actual);
+        let config = Config::default().free_tier(free_tier);
+        let gateway = Gateway::start_async(config).await.unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let options =
+            RouterOptions::new("example-service", "1").metrics(MetricsSink::Buffer(lines.clone()));
+        (
+            EventRouter::with_cold_start(Arc::new(gateway), options, ColdStart::new(false)),
+            lines,
+        )
+    }
+
+    fn get() -> Value {
+        http_api("POST", "/CACHE/get", Some(r#"{"key": "k"}"#))
+    }
+
+    #[tokio::test]
+    async fn throttled_calls_are_429_with_retry_after() {
+        let (router, _) = limited(10, (0.1, 0.2, 0.9)).await;
+        assert_eq!(http(&router, get()).await.0, 200);
+        assert_eq!(http(&router, get()).await.0, 200);
+        let (status, body, headers) = http(&router, get()).await;
+        assert_eq!((status, error_kind(&body)), (429, "throttled"), "{body}");
+        assert_eq!(headers["retry-after"], "60");
+        assert_eq!(body["error"]["retry_after_s"], 60);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("the free tier is 20% used"),
+            "{body}"
+        );
+        // LOGGING.error is critical: still served.
+        let error = http_api(
+            "POST",
+            "/LOGGING/error",
+            Some(r#"{"message": "disk full"}"#),
+        );
+        assert_eq!(http(&router, error).await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn blocked_calls_are_503_and_health_still_answers() {
+        let (router, lines) = limited(3, (0.5, 0.9, 0.9)).await;
+        for _ in 0..3 {
+            http(&router, get()).await;
+        }
+        let (status, body, _) = http(&router, get()).await;
+        assert_eq!((status, error_kind(&body)), (503, "blocked"), "{body}");
+        let (status, health, _) = http(&router, event("apigw_rest_health")).await;
+        assert_eq!((status, &health["status"]), (200, &json!("ok")));
+        let (_, stats, _) = http(&router, http_api("GET", "/stats", None)).await;
+        assert_eq!(stats["free_tier"]["level"], "block");
+        // A free-tier metric line for each level change, with the level as a number.
+        let levels: Vec<Value> = lines
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|l| l.get("FreeTierLevel").is_some())
+            .map(|l| l["FreeTierLevel"].clone())
+            .collect();
+        assert!(
+            levels.contains(&json!(1)) && levels.contains(&json!(3)),
+            "{levels:?}"
+        );
+    }
 }

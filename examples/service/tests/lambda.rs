@@ -95,7 +95,14 @@ async fn every_fixture_event_is_answered_through_the_runtime_loop() {
 
     let (stdout, _) = running.stop();
     let lines = json_lines(&stdout);
-    let metrics: Vec<&Value> = lines.iter().filter(|l| l.get("_aws").is_some()).collect();
+    let metrics: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l.get("_aws").is_some() && l.get("Operation").is_some())
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.get("FreeTierLevel").is_some()),
+        "a free-tier metric line too: {stdout:#?}"
+    );
     assert_eq!(
         metrics.len(),
         11,

@@ -183,6 +183,10 @@ pub fn gateway(model: &Model) -> TokenStream {
                 }
             }
 
+            fn free_tier(&self) -> &::gateway_runtime::ftpms::FreeTier {
+                self.runtime.free_tier()
+            }
+
             fn stats(&self) -> ::gateway_runtime::Stats {
                 Gateway::stats(self)
             }

@@ -90,6 +90,14 @@ fn typed_wrapper_cold_path(bencher: Bencher) {
     bencher.bench_local(|| black_box(gateway.kv_get(black_box("k"))));
 }
 
+/// The free-tier guard's check alone, as every call makes it (the level is normal).
+#[divan::bench(sample_count = 200, sample_size = 400)]
+fn free_tier_check(bencher: Bencher) {
+    let gateway = hot_gateway(Config::default());
+    let op = OperationId::KvGet.descriptor();
+    bencher.bench_local(|| black_box(gateway.runtime().free_tier().check(black_box(op))));
+}
+
 /// Two threads calling the same hot operation: the cold path's shared heat counter bounces
 /// between the cores; the fast path touches no shared counter.
 #[divan::bench(sample_count = 200, sample_size = 400, threads = [2])]

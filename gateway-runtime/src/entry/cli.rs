@@ -10,10 +10,12 @@
 //!
 //! A service's `main` is one call: `gateway_runtime::entry::run(Gateway::start_async, name, version)`.
 
+use super::cold::ColdStart;
 use super::metrics::MetricsSink;
 use super::router::{EventRouter, RouterOptions};
 use crate::descriptor::Visibility;
 use crate::error::GatewayError;
+use crate::ftpms::UsageReport;
 use crate::lmms::Config;
 use crate::service::Service;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -23,6 +25,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The examples under `--help`, for the binary `name`.
 fn examples(name: &str) -> String {
@@ -74,6 +77,12 @@ enum Command {
     },
     /// Lists the operations.
     List,
+    /// Prints the free-tier usage report (from the configured usage store).
+    Usage {
+        /// `text` or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Serves invocations from the AWS Lambda Runtime API (`AWS_LAMBDA_RUNTIME_API`).
     Lambda,
 }
@@ -88,6 +97,7 @@ where
     F: FnOnce(Config) -> Fut,
     Fut: Future<Output = Result<S, GatewayError>>,
 {
+    let started = Instant::now();
     let command = Cli::command()
         .name(name.to_owned())
         .bin_name(name.to_owned())
@@ -161,13 +171,26 @@ where
                 return ExitCode::from(2);
             }
         };
-        let router = Arc::new(EventRouter::new(service.clone(), options));
+        let cold = ColdStart::from_env().init_started_at(started);
+        let router = Arc::new(EventRouter::with_cold_start(service.clone(), options, cold));
         match command {
             Command::Serve { host, port } => serve(router, SocketAddr::new(host, port)).await,
             Command::Invoke {
                 event: Some(path), ..
             } => invoke_event(&router, &path).await,
             Command::Invoke { .. } => invoke_calls(service.as_ref(), calls).await,
+            Command::Usage { format } => {
+                service.free_tier().refresh();
+                let report = service.free_tier().report();
+                match format.as_str() {
+                    "json" => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    ),
+                    _ => print!("{}", usage_text(&report)),
+                }
+                ExitCode::SUCCESS
+            }
             Command::List => {
                 for op in service.registry().operations {
                     let internal = match op.visibility {
@@ -187,6 +210,43 @@ where
             },
         }
     })
+}
+
+/// The usage report for people.
+fn usage_text(report: &UsageReport) -> String {
+    let kept = match (report.store, &report.degraded) {
+        (_, Some(error)) => format!(
+            "the {} store failed ({error}): this instance's estimate",
+            report.store
+        ),
+        ("memory", None) => "kept in memory: this instance's estimate".to_owned(),
+        (store, None) => format!("kept in the {store} store"),
+    };
+    let enforcement = match (report.enforced, report.override_protection) {
+        (true, _) => "enforced",
+        (false, true) => "lifted by FREE_TIER_OVERRIDE",
+        (false, false) => "off (FREE_TIER_PROTECTION=false)",
+    };
+    format!(
+        "free tier, {month} (usage {kept})\n  \
+         requests    {requests} of {request_limit} ({requests_pct:.2}%), projected {projected_requests:.0} ({projected_requests_pct:.2}%)\n  \
+         GB-seconds  {gb:.3} of {gb_limit} ({gb_pct:.2}%), projected {projected_gb:.3} ({projected_gb_pct:.2}%)\n  \
+         level       {level} (protection {enforcement}; basis: {basis}; billed at {memory} MB)\n",
+        month = report.month,
+        requests = report.requests,
+        request_limit = report.limits.requests,
+        requests_pct = report.used_percent.requests,
+        projected_requests = report.projected.requests,
+        projected_requests_pct = report.projected_percent.requests,
+        gb = report.gb_seconds,
+        gb_limit = report.limits.gb_seconds,
+        gb_pct = report.used_percent.gb_seconds,
+        projected_gb = report.projected.gb_seconds,
+        projected_gb_pct = report.projected_percent.gb_seconds,
+        level = report.level.name(),
+        basis = report.basis,
+        memory = report.memory_mb,
+    )
 }
 
 fn init_tracing(lambda: bool, serving: bool) {

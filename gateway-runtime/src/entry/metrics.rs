@@ -1,6 +1,7 @@
 //! CloudWatch Embedded Metric Format: one JSON line per invocation, which CloudWatch Logs turns
 //! into metrics (duration, cold start, errors per operation) without an API call.
 
+use crate::ftpms::UsageReport;
 use serde::Serialize;
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -39,7 +40,11 @@ impl MetricsSink {
         if matches!(self, MetricsSink::Off) {
             return;
         }
-        let line = emf_line(metrics);
+        self.emit_line(emf_line(metrics));
+    }
+
+    /// Writes one line.
+    pub fn emit_line(&self, line: String) {
         match self {
             MetricsSink::Off => {}
             MetricsSink::Stdout => {
@@ -52,6 +57,38 @@ impl MetricsSink {
                 .push(line),
         }
     }
+}
+
+/// The Embedded Metric Format line of free-tier usage: requests and GB-seconds used this month,
+/// the percentages used and projected (of the limit nearest to being reached), and the level
+/// (0 normal, 1 warn, 2 throttle, 3 block), with no dimension.
+pub fn free_tier_line(namespace: &str, report: &UsageReport) -> String {
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": timestamp,
+            "CloudWatchMetrics": [{
+                "Namespace": namespace,
+                "Dimensions": [[]],
+                "Metrics": [
+                    {"Name": "FreeTierRequests", "Unit": "Count"},
+                    {"Name": "FreeTierGbSeconds", "Unit": "None"},
+                    {"Name": "FreeTierUsedPercent", "Unit": "Percent"},
+                    {"Name": "FreeTierProjectedPercent", "Unit": "Percent"},
+                    {"Name": "FreeTierLevel", "Unit": "None"}
+                ]
+            }]
+        },
+        "FreeTierRequests": report.requests,
+        "FreeTierGbSeconds": report.gb_seconds,
+        "FreeTierUsedPercent": report.used_percent.max(),
+        "FreeTierProjectedPercent": report.projected_percent.max(),
+        "FreeTierLevel": report.level.number(),
+        "FreeTierMonth": report.month,
+    })
+    .to_string()
 }
 
 /// The Embedded Metric Format line of one invocation.

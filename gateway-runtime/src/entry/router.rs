@@ -22,12 +22,13 @@ use super::errors::{self, ErrorResponse};
 use super::events;
 use super::http::{HttpRequest, HttpResponse};
 use super::kind::{EventKind, probe};
-use super::metrics::{InvocationMetrics, MetricsSink};
+use super::metrics::{InvocationMetrics, MetricsSink, free_tier_line};
 use crate::descriptor::{EventParams, OperationDescriptor, Visibility};
+use crate::ftpms::LevelChange;
 use crate::service::Service;
 use crate::suggest::closest;
 use serde_json::{Value, json};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How the router behaves; [`run`](super::run) reads it from the environment.
@@ -106,6 +107,8 @@ pub struct EventRouter<S> {
     cold: ColdStart,
     /// The `/operations` answer, built on first request: the registry never changes.
     operations: OnceLock<Value>,
+    /// When the last free-tier metric line was written.
+    free_tier_emitted: Mutex<Option<Instant>>,
 }
 
 impl<S: Service> EventRouter<S> {
@@ -121,6 +124,7 @@ impl<S: Service> EventRouter<S> {
             options,
             cold,
             operations: OnceLock::new(),
+            free_tier_emitted: Mutex::new(None),
         }
     }
 
@@ -196,10 +200,37 @@ impl<S: Service> EventRouter<S> {
         response
     }
 
+    /// At the start of an invocation: maintenance and the shared usage if due; whether it is
+    /// a cold start.
     fn begin(&self) -> bool {
         self.service
             .maintain_if_due(self.options.maintenance_interval);
-        self.cold.begin()
+        let cold = self.cold.begin();
+        if let Some(change) = self.service.free_tier().refresh_if_due() {
+            self.free_tier_metrics(Some(change));
+        }
+        cold
+    }
+
+    /// Writes the free-tier metric line when the level changed, or when a minute passed since
+    /// the last one.
+    fn free_tier_metrics(&self, change: Option<LevelChange>) {
+        if matches!(self.options.metrics, MetricsSink::Off) {
+            return;
+        }
+        let mut last = self
+            .free_tier_emitted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let due = last.is_none_or(|at| at.elapsed() >= Duration::from_secs(60));
+        if change.is_some() || due {
+            *last = Some(Instant::now());
+            drop(last);
+            let report = self.service.free_tier().report();
+            self.options
+                .metrics
+                .emit_line(free_tier_line(&self.options.service, &report));
+        }
     }
 
     fn finish(
@@ -213,6 +244,9 @@ impl<S: Service> EventRouter<S> {
     ) {
         let duration = started.elapsed();
         let failed = status >= 500;
+        let init = cold_start.then(|| self.cold.init_elapsed().saturating_sub(duration));
+        let change = self.service.free_tier().record(duration, init);
+        self.free_tier_metrics(change);
         tracing::info!(
             target: "gateway::invocation",
             request_id,

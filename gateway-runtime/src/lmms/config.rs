@@ -1,6 +1,8 @@
 //! LMMS configuration: the seed's environment variables, or a builder.
 
 use super::clock::{Clock, SystemClock};
+use crate::ftpms::FreeTierConfig;
+use crate::ftpms::config::Vars;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +46,8 @@ pub struct Config {
     pub release_memory: bool,
     /// The clock of grace periods and stats (not an environment variable).
     pub clock: Arc<dyn Clock>,
+    /// Free-tier protection (`FREE_TIER_*` variables and `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`).
+    pub free_tier: FreeTierConfig,
 }
 
 impl Default for Config {
@@ -59,6 +63,7 @@ impl Default for Config {
             hot_path_protection: true,
             release_memory: true,
             clock: Arc::new(SystemClock::new()),
+            free_tier: FreeTierConfig::default(),
         }
     }
 }
@@ -75,6 +80,7 @@ impl fmt::Debug for Config {
             .field("fast_path_threshold", &self.fast_path_threshold)
             .field("hot_path_protection", &self.hot_path_protection)
             .field("release_memory", &self.release_memory)
+            .field("free_tier", &self.free_tier)
             .finish_non_exhaustive()
     }
 }
@@ -109,9 +115,17 @@ impl Config {
         V: AsRef<str>,
     {
         let mut config = Self::default();
-        for (name, value) in vars {
-            let value = value.as_ref();
-            match name.as_ref() {
+        let vars = Vars(
+            vars.into_iter()
+                .map(|(n, v)| (n.as_ref().to_owned(), v.as_ref().to_owned()))
+                .collect(),
+        );
+        for (name, value) in &vars.0 {
+            let value = value.as_str();
+            if config.free_tier.apply(name, value, &vars)? {
+                continue;
+            }
+            match name.as_str() {
                 LAZY_LOADING_ENABLED => {
                     config.lazy_loading = parse_bool(LAZY_LOADING_ENABLED, value)?
                 }
@@ -138,6 +152,7 @@ impl Config {
                 _ => {}
             }
         }
+        config.free_tier.validate()?;
         Ok(config)
     }
 
@@ -200,6 +215,12 @@ impl Config {
         self.clock = clock;
         self
     }
+
+    /// Sets free-tier protection.
+    pub fn free_tier(mut self, free_tier: FreeTierConfig) -> Self {
+        self.free_tier = free_tier;
+        self
+    }
 }
 
 /// `LAZY_LOADING_ENABLED`.
@@ -227,7 +248,7 @@ fn invalid(variable: &'static str, value: &str, expected: &'static str) -> Confi
     }
 }
 
-fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
@@ -235,7 +256,7 @@ fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> 
     }
 }
 
-fn parse_seconds(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
+pub(crate) fn parse_seconds(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
     value
         .trim()
         .parse::<f64>()

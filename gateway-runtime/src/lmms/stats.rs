@@ -19,6 +19,8 @@ pub struct Stats {
     pub fast_path: Vec<&'static str>,
     /// Maintenance so far.
     pub maintenance: MaintenanceStats,
+    /// Free-tier usage and protection.
+    pub free_tier: crate::ftpms::UsageReport,
 }
 
 /// One operation's counters.
@@ -121,5 +123,6 @@ pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
             unloads: history.unloads,
             last: history.last,
         },
+        free_tier: runtime.free_tier().report(),
     }
 }
