@@ -1,18 +1,31 @@
 //! `gateway`: the command-line companion of `operations.yaml`.
 //!
 //! ```text
-//! gateway check [operations.yaml]    validate, printing every diagnostic like rustc
-//! gateway schema                     the manifest format's JSON Schema
-//! gateway docs [operations.yaml]     the Markdown API reference
+//! gateway check [operations.yaml]              validate, printing every diagnostic like rustc
+//! gateway schema                               the manifest format's JSON Schema
+//! gateway docs [operations.yaml]               the Markdown API reference (--format openapi:
+//!                                              an OpenAPI 3.1 document of the HTTP routes)
+//! gateway list [operations.yaml]               the operations and their flags (text or JSON)
+//! gateway new INTERFACE.operation [--param ..] add an operation: manifest entry, core
+//!                                              function stub and test, in one step
+//! gateway generate [operations.yaml]           write the generated module into the source
+//!                                              tree (--check: fail if it is out of date)
 //! ```
+//!
+//! `docs/CLI.md` describes every subcommand.
+
+mod check;
+mod docs;
+mod generate;
+mod list;
+mod new;
+mod output;
+mod schema;
 
 use clap::{Parser, Subcommand};
-use gateway_codegen::{Manifest, Report};
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Checks and documents gateway manifests.
+/// Checks, documents, lists and extends gateway manifests.
 #[derive(Debug, Parser)]
 #[command(name = "gateway", version, about)]
 struct Cli {
@@ -23,72 +36,28 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validates a manifest and prints every error and warning; exits 1 on errors.
-    Check {
-        /// The manifest to check.
-        #[arg(default_value = "operations.yaml")]
-        manifest: PathBuf,
-    },
+    Check(check::Args),
     /// Prints the JSON Schema of the manifest format (for `# yaml-language-server: $schema=`).
     Schema,
-    /// Prints the Markdown API reference of a manifest.
-    Docs {
-        /// The manifest to document.
-        #[arg(default_value = "operations.yaml")]
-        manifest: PathBuf,
-    },
+    /// Prints the Markdown API reference of a manifest, or its OpenAPI 3.1 document.
+    Docs(docs::Args),
+    /// Lists the operations with their parameters and flags.
+    List(list::Args),
+    /// Adds an operation to a crate that uses the gateway: the manifest entry, a core
+    /// function stub and a test.
+    New(new::Args),
+    /// Writes the generated gateway module into the source tree, or checks that it is current.
+    Generate(generate::Args),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Check { manifest } => check(&manifest),
-        Command::Schema => print(&gateway_codegen::schema::manifest_schema()),
-        Command::Docs { manifest } => match load(&manifest) {
-            Ok(loaded) => print(&loaded.docs()),
-            Err(report) => fail(&report),
-        },
-    }
-}
-
-fn load(path: &std::path::Path) -> Result<Manifest, Report> {
-    Manifest::read(path, &path.display().to_string())
-}
-
-fn check(path: &std::path::Path) -> ExitCode {
-    let manifest = match load(path) {
-        Ok(manifest) => manifest,
-        Err(report) => return fail(&report),
+    let outcome = match Cli::parse().command {
+        Command::Check(args) => check::run(args),
+        Command::Schema => schema::run(),
+        Command::Docs(args) => docs::run(args),
+        Command::List(args) => list::run(args),
+        Command::New(args) => new::run(args),
+        Command::Generate(args) => generate::run(args),
     };
-    let mut stderr = anstream::stderr();
-    for warning in &manifest.warnings {
-        let _ = writeln!(
-            stderr,
-            "{}\n",
-            warning.render_styled(&manifest.source, styled())
-        );
-    }
-    let operations = manifest.model.operations().count();
-    let interfaces = manifest.model.interfaces.len();
-    print(&format!(
-        "{}: {operations} operation{} in {interfaces} interface{}, no errors\n",
-        path.display(),
-        if operations == 1 { "" } else { "s" },
-        if interfaces == 1 { "" } else { "s" },
-    ))
-}
-
-fn fail(report: &Report) -> ExitCode {
-    let _ = writeln!(anstream::stderr(), "{}", report.render(styled()));
-    ExitCode::FAILURE
-}
-
-fn print(text: &str) -> ExitCode {
-    match std::io::stdout().write_all(text.as_bytes()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::FAILURE,
-    }
-}
-
-/// Colours when stderr is a terminal and `NO_COLOR` is unset.
-fn styled() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    output::finish(outcome)
 }

@@ -23,6 +23,7 @@ pub mod generate;
 pub mod load;
 pub mod macros;
 pub mod model;
+pub mod openapi;
 pub mod schema;
 pub mod source;
 mod suggest;
@@ -89,5 +90,10 @@ impl Manifest {
     /// The Markdown API reference.
     pub fn docs(&self) -> String {
         docs::markdown(&self.model)
+    }
+
+    /// The OpenAPI 3.1 document (JSON) of the public HTTP routes.
+    pub fn openapi(&self, info: &openapi::ApiInfo) -> String {
+        openapi::to_json(&self.model, info)
     }
 }
