@@ -296,6 +296,16 @@ pub enum ParamProblem {
         /// What was given.
         found: String,
     },
+    /// Parameters nested deeper than the gateway decodes (`MAX_PARAMS_DEPTH`).
+    #[error(
+        "parameter `{path}` nests lists and objects deeper than {limit} levels; send flatter parameters"
+    )]
+    TooDeep {
+        /// Where the first level too many is (`tree.children[0]…`).
+        path: String,
+        /// The most levels accepted, the parameters object being the first.
+        limit: usize,
+    },
     /// A value its Rust type rejected.
     #[error("parameter `{path}`: {message}")]
     Invalid {

@@ -40,7 +40,8 @@ pub use lmms::{
     Reaper, Stats, SystemClock,
 };
 pub use params::{
-    check_params, decode_params, describe, encode_result, json_literal, params_schema,
+    MAX_PARAMS_DEPTH, check_params, decode_params, describe, encode_result, json_literal,
+    params_schema,
 };
 pub use runtime::{AsyncCall, Runtime, SAMPLE_EVERY};
 pub use service::Service;

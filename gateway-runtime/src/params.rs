@@ -10,12 +10,19 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// The deepest nesting of lists and objects accepted in parameters, the parameters object
+/// being the first level: what a request body can carry anyway (serde_json parses text at
+/// most 128 levels deep), so that values built in code, which have no such bound, cannot
+/// overflow the stack of the decoding that follows.
+pub const MAX_PARAMS_DEPTH: usize = 128;
+
 /// Decodes `params` into the operation's parameter struct, borrowing strings from them.
 ///
 /// `null` stands for "no parameters", and a `null` parameter that is not required for
 /// "omitted". The parameter struct is as strict as the declaration (unknown, missing and
 /// ill-typed parameters all fail), so decoding is tried first; only when it fails is the
 /// declaration walked, to report every problem by name rather than serde's first one.
+/// Parameters nested deeper than [`MAX_PARAMS_DEPTH`] are refused before decoding.
 pub fn decode_params<'v, P: Deserialize<'v>>(
     op: &'static OperationDescriptor,
     params: &'v mut Value,
@@ -39,6 +46,17 @@ pub fn decode_params<'v, P: Deserialize<'v>>(
             });
         }
     }
+    if let Some(path) = too_deep(params, MAX_PARAMS_DEPTH) {
+        // Taken apart here without recursion: dropping it as it is would recurse as deep.
+        dismantle(std::mem::take(params));
+        return Err(GatewayError::InvalidParams {
+            operation: op.name,
+            problems: vec![ParamProblem::TooDeep {
+                path,
+                limit: MAX_PARAMS_DEPTH,
+            }],
+        });
+    }
     let params: &'v Value = params;
     if let Ok(decoded) = P::deserialize(params) {
         return Ok(decoded);
@@ -58,6 +76,108 @@ pub fn decode_params<'v, P: Deserialize<'v>>(
                 operation: op.name,
                 problems,
             })
+        }
+    }
+}
+
+/// Whether `value` nests lists and objects more than `limit` levels deep (itself being the
+/// first level); if so, the path to the first container one level too deep, such as
+/// `tree.children[0]`. Walks with a stack of its own, never recursing.
+pub(crate) fn too_deep(value: &Value, limit: usize) -> Option<String> {
+    // The common case, an object of scalars, costs one pass over its values.
+    if let Value::Object(entries) = value
+        && limit >= 1
+        && entries.values().all(|v| !is_container(v))
+    {
+        return None;
+    }
+    let mut stack: Vec<(Option<PathStep<'_>>, Children<'_>)> = Vec::new();
+    stack.push((None, Children::of(value)?));
+    if limit == 0 {
+        return Some(String::new());
+    }
+    while let Some((_, children)) = stack.last_mut() {
+        let Some((step, child)) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        if let Some(grandchildren) = Children::of(child) {
+            stack.push((Some(step), grandchildren));
+            if stack.len() > limit {
+                let steps: Vec<PathStep<'_>> = stack.iter().filter_map(|(step, _)| *step).collect();
+                return Some(render_path(&steps));
+            }
+        }
+    }
+    None
+}
+
+fn is_container(value: &Value) -> bool {
+    matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+/// The children of a list or an object, with the step that leads to each.
+enum Children<'v> {
+    Items(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+    Entries(serde_json::map::Iter<'v>),
+}
+
+impl<'v> Children<'v> {
+    fn of(value: &'v Value) -> Option<Self> {
+        match value {
+            Value::Array(items) => Some(Children::Items(items.iter().enumerate())),
+            Value::Object(entries) => Some(Children::Entries(entries.iter())),
+            _ => None,
+        }
+    }
+
+    fn next(&mut self) -> Option<(PathStep<'v>, &'v Value)> {
+        match self {
+            Children::Items(items) => items.next().map(|(i, v)| (PathStep::Index(i), v)),
+            Children::Entries(entries) => entries.next().map(|(k, v)| (PathStep::Key(k), v)),
+        }
+    }
+}
+
+/// One step of a path into parameters.
+#[derive(Clone, Copy)]
+enum PathStep<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// `tree.children[0]`; long paths keep their first and last steps around an ellipsis.
+fn render_path(path: &[PathStep<'_>]) -> String {
+    const SHOWN: usize = 4;
+    let len = path.len();
+    let mut out = String::new();
+    for (index, step) in path.iter().enumerate() {
+        if index >= SHOWN && index + SHOWN < len {
+            if index == SHOWN {
+                out.push('…');
+            }
+            continue;
+        }
+        match step {
+            PathStep::Key(key) if out.is_empty() => out.push_str(key),
+            PathStep::Key(key) => {
+                out.push('.');
+                out.push_str(key);
+            }
+            PathStep::Index(index) => out.push_str(&format!("[{index}]")),
+        }
+    }
+    out
+}
+
+/// Drops `value` without recursing, however deep it is.
+fn dismantle(value: Value) {
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(entries) => pending.extend(entries.into_iter().map(|(_, v)| v)),
+            _ => {}
         }
     }
 }
@@ -208,4 +328,51 @@ pub fn params_schema<P: schemars::JsonSchema>() -> schemars::Schema {
 /// parses; should it not, the type's default is returned rather than panicking.
 pub fn json_literal<T: DeserializeOwned + Default>(json: &str) -> T {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, json};
+
+    /// `levels` one-element lists around `null`, built without recursing.
+    fn nested(levels: usize) -> Value {
+        (0..levels).fold(Value::Null, |inner, _| Value::Array(vec![inner]))
+    }
+
+    #[test]
+    fn depth_counts_containers_from_the_parameters_object() {
+        assert_eq!(too_deep(&json!({"a": 1}), 1), None);
+        assert_eq!(too_deep(&json!({"a": []}), 2), None);
+        assert_eq!(too_deep(&json!({"a": []}), 1).as_deref(), Some("a"));
+        assert_eq!(
+            too_deep(&json!({"a": 1, "b": {"c": [{}]}}), 3).as_deref(),
+            Some("b.c[0]")
+        );
+        assert_eq!(too_deep(&json!("scalar"), 0), None);
+    }
+
+    #[test]
+    fn very_deep_values_are_measured_without_recursion() {
+        // Not `json!`, which would copy the value by serializing it, recursively.
+        let params = Value::Object(Map::from_iter([("value".to_owned(), nested(100_000))]));
+        let path = too_deep(&params, MAX_PARAMS_DEPTH).expect("too deep");
+        assert!(path.starts_with("value[0][0][0]…"), "{path}");
+        assert!(path.ends_with("[0][0][0][0]"), "{path}");
+        dismantle(params);
+        assert_eq!(
+            too_deep(
+                &json!({"value": nested(MAX_PARAMS_DEPTH - 1)}),
+                MAX_PARAMS_DEPTH
+            ),
+            None
+        );
+        assert!(
+            too_deep(
+                &json!({"value": nested(MAX_PARAMS_DEPTH)}),
+                MAX_PARAMS_DEPTH
+            )
+            .is_some()
+        );
+    }
 }

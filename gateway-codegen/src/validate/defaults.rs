@@ -23,7 +23,14 @@ pub fn mismatch<'n>(node: &'n Node, ty: &Type) -> Option<(&'n Node, String)> {
         (Type::MapOf(inner), NodeValue::Map(entries)) => {
             entries.iter().find_map(|(_, value)| mismatch(value, inner))
         }
-        (Type::Rust(_), NodeValue::Null) => None,
+        // A Rust type's default can only be the whole parameter's `null`, which the caller
+        // handles; a null inside a list or map would have to be a value of that type.
+        (Type::Rust(path), NodeValue::Null) => Some((
+            node,
+            format!(
+                "a value of `{path}`, which a default cannot give (only a whole parameter's default may be null)"
+            ),
+        )),
         (Type::Rust(path), _) => Some((
             node,
             format!("null (defaults of Rust types such as `{path}` cannot be checked)"),

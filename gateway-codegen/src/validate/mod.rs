@@ -28,6 +28,7 @@ pub fn validate(source: &SourceFile, ast: &ManifestAst, diags: &mut Diagnostics)
     }
     check_unique_pairs(&operations, diags);
     check_type_names(&operations, diags);
+    check_default_names(&operations, diags);
     batch::check(&mut operations, &ast.operations, diags);
 
     let mut interfaces: Vec<Interface> = Vec::new();
@@ -274,6 +275,38 @@ fn check_type_names(operations: &[(Operation, &OperationAst)], diags: &mut Diagn
                 .help("rename one of them; underscores alone do not tell them apart");
         } else {
             seen.insert(camel, entry);
+        }
+    }
+}
+
+/// Each non-null default becomes a function `params::defaults::{wrapper}_{parameter}`, whose
+/// names must stay distinct (`a_b` with `c`, and `a` with `b_c`, would both give `a_b_c`).
+fn check_default_names(operations: &[(Operation, &OperationAst)], diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, (&str, &str, Span)> = HashMap::new();
+    for (op, entry) in operations {
+        for param in op.params.iter().filter(|p| p.default.is_some()) {
+            let span = entry
+                .parameters
+                .iter()
+                .filter_map(|p| p.name.as_ref())
+                .find(|name| name.value == param.name)
+                .map_or(entry.wrapper.span, |name| name.span);
+            let name = format!("{}_{}", op.wrapper, param.name);
+            if let Some((first_wrapper, first_param, first_span)) = seen.get(&name) {
+                diags
+                    .error(
+                        span,
+                        format!(
+                            "the defaults of `{}` in `{}` and of `{first_param}` in `{first_wrapper}` would both be generated as `{name}`",
+                            param.name, op.wrapper
+                        ),
+                    )
+                    .label("default function name taken")
+                    .related(*first_span, "the other default")
+                    .help("rename the parameter or the wrapper; underscores alone do not tell them apart");
+            } else {
+                seen.insert(name, (&op.wrapper, &param.name, span));
+            }
         }
     }
 }

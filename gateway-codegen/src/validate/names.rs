@@ -12,15 +12,46 @@ pub const RUST_KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// Names the generated gateway uses itself, which wrappers therefore cannot take.
+/// Names the generated gateway uses itself, which wrappers therefore cannot take: the methods
+/// of `Gateway` and the functions of the generated module (`tests/generated_names.rs` checks
+/// the list against the generated code).
 pub const RESERVED_WRAPPERS: &[&str] = &[
     "execute_operation",
+    "execute_batch",
     "resolve",
     "new",
     "global",
     "with_runtime",
     "runtime",
     "default",
+    "start",
+    "start_async",
+    "preload",
+    "preload_async",
+    "maintain",
+    "maintain_if_due",
+    "stats",
+    "coalescer",
+    "dispatch",
+    "decode_params",
+    "encode_result",
+];
+
+/// Type names the generated `params` and `ops` modules use, which a wrapper's type name
+/// (`cache_get` -> `CacheGet`) would hide (`tests/generated_names.rs` checks the list).
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Self",
+    "String",
+    "Vec",
+    "Option",
+    "Value",
+    "Dict",
+    "BTreeMap",
+    "Cow",
+    "OpResult",
+    "Serialize",
+    "Deserialize",
+    "JsonSchema",
 ];
 
 /// What kind of name is checked, which decides its rule.
@@ -98,6 +129,9 @@ pub fn check(name: &Spanned<String>, kind: NameKind, diags: &mut Diagnostics) ->
             ));
         return false;
     }
+    if matches!(kind, NameKind::Wrapper) && !type_name_ok(name, diags) {
+        return false;
+    }
     if matches!(kind, NameKind::Wrapper) && RESERVED_WRAPPERS.contains(&text) {
         diags
             .error(
@@ -106,6 +140,46 @@ pub fn check(name: &Spanned<String>, kind: NameKind, diags: &mut Diagnostics) ->
             )
             .label("reserved name")
             .note(format!("reserved names: {}", RESERVED_WRAPPERS.join(", ")))
+            .help("choose another wrapper name, e.g. prefix it with the interface");
+        return false;
+    }
+    true
+}
+
+/// A wrapper also names generated types (`cache_get` -> `CacheGet`): that name must be an
+/// identifier (`_1` and `__` leave none), and must not hide a type the generated code uses.
+fn type_name_ok(name: &Spanned<String>, diags: &mut Diagnostics) -> bool {
+    let text = name.value.as_str();
+    let camel = camel_case(text);
+    if !camel.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let shown = if camel.is_empty() {
+            "no type name".to_owned()
+        } else {
+            format!("the type name `{camel}`, which is not a Rust identifier")
+        };
+        diags
+            .error(
+                name.span,
+                format!("`{text}` cannot be a wrapper name: it gives {shown}"),
+            )
+            .label("no letter after the underscores")
+            .note("wrapper names also name generated types: `cache_get` becomes `CacheGet`")
+            .help(format!("start the name with a letter, e.g. `op{text}`"));
+        return false;
+    }
+    if RESERVED_TYPE_NAMES.contains(&camel.as_str()) {
+        diags
+            .error(
+                name.span,
+                format!(
+                    "`{text}` cannot be a wrapper name: its type name `{camel}` would hide the `{camel}` the generated code uses"
+                ),
+            )
+            .label("reserved type name")
+            .note(format!(
+                "wrapper names also name generated types (`cache_get` becomes `CacheGet`); reserved type names: {}",
+                RESERVED_TYPE_NAMES.join(", ")
+            ))
             .help("choose another wrapper name, e.g. prefix it with the interface");
         return false;
     }

@@ -4,7 +4,7 @@
 use crate::descriptor::{OperationDescriptor, ParamDescriptor, TypeDesc};
 use crate::error::GatewayError;
 use crate::error::ParamProblem;
-use crate::params::{check_params, describe, fits};
+use crate::params::{MAX_PARAMS_DEPTH, check_params, describe, fits, too_deep};
 use crate::service::Service;
 use serde_json::{Map, Value};
 
@@ -69,7 +69,14 @@ impl Fusion {
     /// The common case, a key-form call with only its key, is checked without
     /// [`check_params`]; anything else goes through it, so problems are reported exactly as a
     /// single call reports them.
+    ///
+    /// A call whose parameters are within two levels of [`MAX_PARAMS_DEPTH`] runs alone: in
+    /// the partner's list they would be nested two levels deeper, and the partner would refuse
+    /// the whole chunk for what only this call sent.
     pub fn item(&self, params: Value) -> Item {
+        if too_deep(&params, MAX_PARAMS_DEPTH - 2).is_some() {
+            return self.checked(params, false);
+        }
         if let Form::Key(key) = self.form {
             if let Value::Object(mut object) = params {
                 let declared = object.keys().all(|name| self.single.param(name).is_some());
