@@ -447,10 +447,15 @@ fn concurrent_calls_never_run_on_dropped_state_and_protected_data_survives() {
     let clock = ManualClock::new();
     let gateway = Arc::new(Gateway::with_config(eager_unloading(&clock)));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Everyone starts together, so that on a loaded machine the reaper cannot be left
+    // waiting until the callers are done.
+    let start = Arc::new(std::sync::Barrier::new(5));
+    let unloaded = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let callers: Vec<_> = (0..4)
         .map(|thread| {
-            let gateway = gateway.clone();
+            let (gateway, start, unloaded) = (gateway.clone(), start.clone(), unloaded.clone());
             std::thread::spawn(move || {
+                start.wait();
                 for i in 0..400 {
                     let generation = gateway
                         .pool_touch(Some(50))
@@ -458,15 +463,31 @@ fn concurrent_calls_never_run_on_dropped_state_and_protected_data_survives() {
                     assert!(generation > 0);
                     gateway.store_put(format!("{thread}-{i}"), i).unwrap();
                 }
+                // Unloading needs a moment without calls; on a loaded machine the loop above
+                // may never leave one. Keep calling, with pauses, until unloads have happened
+                // between calls (bounded: at most about 4 s).
+                for _ in 0..20_000 {
+                    if unloaded.load(Ordering::Relaxed) >= 2 {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                    let generation = gateway
+                        .pool_touch(Some(50))
+                        .expect("a call never sees dropped state");
+                    assert!(generation > 0);
+                }
             })
         })
         .collect();
     let reaper = {
-        let (gateway, stop) = (gateway.clone(), stop.clone());
+        let (gateway, stop, start) = (gateway.clone(), stop.clone(), start.clone());
+        let unloaded = unloaded.clone();
         std::thread::spawn(move || {
             let mut unloads = 0;
+            start.wait();
             while !stop.load(Ordering::Relaxed) {
                 unloads += gateway.maintain().unloaded.len();
+                unloaded.store(unloads, Ordering::Relaxed);
             }
             unloads
         })
