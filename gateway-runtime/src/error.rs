@@ -218,6 +218,87 @@ impl GatewayError {
         }
     }
 
+    /// An equivalent error, for callers that share one failure (concurrent misses of a
+    /// cached result): the same kind and message, with sources flattened into text.
+    pub(crate) fn duplicate(&self) -> GatewayError {
+        use GatewayError as E;
+        match self {
+            E::UnknownInterface {
+                interface,
+                registry,
+            } => E::UnknownInterface {
+                interface: interface.clone(),
+                registry,
+            },
+            E::UnknownOperation {
+                interface,
+                operation,
+                registry,
+            } => E::UnknownOperation {
+                interface,
+                operation: operation.clone(),
+                registry,
+            },
+            E::InvalidParams {
+                operation,
+                problems,
+            } => E::InvalidParams {
+                operation,
+                problems: problems.clone(),
+            },
+            E::OperationFailed { operation, error } => E::OperationFailed {
+                operation,
+                error: OperationError::msg(error.to_string()),
+            },
+            E::Panicked { operation, message } => E::Panicked {
+                operation,
+                message: message.clone(),
+            },
+            E::InitFailed { interface, error } => E::InitFailed {
+                interface,
+                error: error.to_string().into(),
+            },
+            E::Timeout { operation, after } => E::Timeout {
+                operation,
+                after: *after,
+            },
+            E::Throttled {
+                operation,
+                retry_after,
+                reason,
+            } => E::Throttled {
+                operation,
+                retry_after: *retry_after,
+                reason: reason.clone(),
+            },
+            E::Blocked { operation, reason } => E::Blocked {
+                operation,
+                reason: reason.clone(),
+            },
+            E::StartFailed { reason } => E::StartFailed {
+                reason: reason.clone(),
+            },
+            E::Config { error } => E::Config {
+                error: error.clone(),
+            },
+            E::BatchFailed {
+                operation,
+                batch,
+                reason,
+            } => E::BatchFailed {
+                operation,
+                batch,
+                reason: reason.clone(),
+            },
+            E::ResultEncoding { operation, error } => E::OperationFailed {
+                operation,
+                error: OperationError::msg(format!(
+                    "the result cannot be encoded as JSON: {error}"
+                )),
+            },
+        }
+    }
+
     /// A stable, machine-readable name of the error kind (`unknown_operation`, ...).
     pub fn kind(&self) -> &'static str {
         match self {

@@ -23,6 +23,7 @@ pub mod entry;
 mod error;
 pub mod ftpms;
 pub mod lmms;
+pub mod mdoe;
 pub mod ofb;
 mod params;
 mod runtime;

@@ -8,15 +8,22 @@
 //! - otherwise counts heat and creates the interface's state if needed (LIGS);
 //! - borrows the state so that unloading cannot take it while the call runs (LUGS);
 //! - catches a panic of the core function and returns it as an error;
+//! - enforces the operation's `timeout` ([`crate::mdoe`] says how, for each kind);
 //! - counts the call per thread, timing one call in [`SAMPLE_EVERY`].
+//!
+//! Results of `cacheable` operations are looked up around that pipeline, with
+//! [`Runtime::cache_key`] then [`Runtime::cached`] or [`Runtime::cached_async`].
 
 use crate::descriptor::{OperationDescriptor, Registry};
 use crate::error::{GatewayError, OpResult};
 use crate::ftpms::FreeTier;
 use crate::lmms::counters::{Counters, Outcome};
 use crate::lmms::{Config, Heat, Module};
+use crate::mdoe::cache::{CacheKey, ResultCaches};
+use crate::mdoe::timeout;
 use crate::state::InterfaceState;
 use futures_util::FutureExt;
+use serde::Serialize;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -38,6 +45,7 @@ pub struct Runtime {
     pub(crate) epoch: AtomicU64,
     pub(crate) maintenance: Mutex<crate::lmms::maintenance::History>,
     pub(crate) free_tier: FreeTier,
+    pub(crate) caches: ResultCaches,
 }
 
 impl Runtime {
@@ -54,6 +62,11 @@ impl Runtime {
             epoch: AtomicU64::new(1),
             maintenance: Mutex::default(),
             free_tier: FreeTier::new(config.free_tier.clone()),
+            caches: ResultCaches::new(
+                registry.operations,
+                registry.interfaces.len(),
+                config.result_cache.clone(),
+            ),
             config,
         }
     }
@@ -94,6 +107,7 @@ impl Runtime {
             self.warm(op, heat);
         }
         let start = Counters::sample_start();
+        let began = op.timeout.map(|_| self.config.clock.now());
         // The read lock keeps the state from being unloaded while the core function runs.
         let guard = module.read(epoch);
         let outcome = match guard.as_deref() {
@@ -109,7 +123,56 @@ impl Runtime {
                 }
             }
         };
-        self.finish(op, fast, start, outcome)
+        let overran = match (op.timeout, began) {
+            (Some(limit), Some(began)) => self.config.clock.now().saturating_sub(began) > limit,
+            _ => false,
+        };
+        self.finish(op, fast, start, outcome, overran)
+    }
+
+    /// The result-cache key of a call of `op` with its decoded `params`; `None` when the
+    /// operation is not `cacheable` or caching is off. Read it before the call: it names the
+    /// interface's generation the call started in.
+    #[inline]
+    pub fn cache_key<P: Serialize>(
+        &self,
+        op: &'static OperationDescriptor,
+        params: &P,
+    ) -> Option<CacheKey> {
+        self.caches.key(op, params)
+    }
+
+    /// The cached result of `key` if there is a valid one, otherwise `compute`'s (cached
+    /// when it succeeds). Concurrent calls with the same key compute once. Free-tier
+    /// protection applies to cached results too.
+    pub fn cached<T: Clone + Send + Sync + 'static>(
+        &self,
+        op: &'static OperationDescriptor,
+        key: Option<CacheKey>,
+        compute: impl FnOnce() -> Result<T, GatewayError>,
+    ) -> Result<T, GatewayError> {
+        let (Some(key), Some(slot)) = (key, self.caches.slot(op.id)) else {
+            return compute();
+        };
+        self.free_tier.check(op)?;
+        let now = self.config.clock.now();
+        slot.get_or_compute(key, now, self.caches.config.capacity, compute)
+    }
+
+    /// [`Runtime::cached`] for asynchronous operations.
+    pub async fn cached_async<T: Clone + Send + Sync + 'static>(
+        &self,
+        op: &'static OperationDescriptor,
+        key: Option<CacheKey>,
+        compute: impl Future<Output = Result<T, GatewayError>>,
+    ) -> Result<T, GatewayError> {
+        let (Some(key), Some(slot)) = (key, self.caches.slot(op.id)) else {
+            return compute.await;
+        };
+        self.free_tier.check(op)?;
+        let now = self.config.clock.now();
+        slot.get_or_compute_async(key, now, self.caches.config.capacity, compute)
+            .await
     }
 
     /// Starts an asynchronous call of `op`: creates `module`'s state if needed (asynchronously)
@@ -166,8 +229,16 @@ impl Runtime {
         fast: bool,
         start: Option<Instant>,
         outcome: std::thread::Result<OpResult<T>>,
+        overran: bool,
     ) -> Result<T, GatewayError> {
-        let result = into_result(op, outcome);
+        self.caches.after_call(op.id, op.interface_index);
+        let result = match (overran, op.timeout) {
+            (true, Some(after)) => Err(GatewayError::Timeout {
+                operation: op.name,
+                after,
+            }),
+            _ => into_result(op, outcome),
+        };
         let outcome = Outcome {
             fast,
             failed: result.is_err(),
@@ -190,18 +261,33 @@ pub struct AsyncCall<'rt, S> {
 
 impl<S> AsyncCall<'_, S> {
     /// Runs the core function; a panic while creating or polling its future becomes
-    /// [`GatewayError::Panicked`].
+    /// [`GatewayError::Panicked`], and a future still pending at the operation's timeout is
+    /// dropped and becomes [`GatewayError::Timeout`].
     pub async fn run<'c, T, F, Fut>(&'c self, f: F) -> Result<T, GatewayError>
     where
         F: FnOnce(&'c S) -> Fut,
         Fut: Future<Output = OpResult<T>>,
     {
         let state = &*self.state;
+        let mut overran = false;
         let outcome = match catch_unwind(AssertUnwindSafe(|| f(state))) {
-            Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
+            Ok(future) => {
+                let future = AssertUnwindSafe(future).catch_unwind();
+                match self.op.timeout {
+                    None => future.await,
+                    Some(limit) => match timeout::race(future, limit).await {
+                        Some(outcome) => outcome,
+                        None => {
+                            overran = true;
+                            Ok(Err(crate::OperationError::msg("timed out")))
+                        }
+                    },
+                }
+            }
             Err(payload) => Err(payload),
         };
-        self.runtime.finish(self.op, self.fast, self.start, outcome)
+        self.runtime
+            .finish(self.op, self.fast, self.start, outcome, overran)
     }
 }
 

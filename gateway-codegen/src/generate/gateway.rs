@@ -253,18 +253,7 @@ fn json_move(returns: &Type) -> Option<TokenStream> {
 
 fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
     let id = type_ident(op);
-    let module = module_ident(interface);
-    let (enter, result) = if op.is_async {
-        (
-            quote!(let call = self.runtime.enter_async(&self.modules.#module, op).await?;),
-            quote!(call.run(|state| <Core as ops::#id>::call(state, params)).await),
-        )
-    } else {
-        (
-            quote!(),
-            quote!(self.runtime.call(&self.modules.#module, op, |state| <Core as ops::#id>::call(state, params))),
-        )
-    };
+    let (first, result) = super::call::run(interface, op);
     // Results that already are JSON values are moved into one; others are encoded.
     let tail = match json_move(&op.returns) {
         Some(conversion) if conversion.is_empty() => result,
@@ -277,7 +266,7 @@ fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
     quote! {
         OperationId::#id => {
             let params = decode_params(op, &mut params)?;
-            #enter
+            #first
             #tail
         }
     }

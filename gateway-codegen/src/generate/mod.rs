@@ -4,6 +4,7 @@
 //! manifest always yields byte-identical code. Logic lives in `gateway-runtime`; the generated
 //! code only describes the operations and calls small runtime helpers.
 
+mod call;
 mod gateway;
 pub mod naming;
 pub mod ops;

@@ -1,7 +1,7 @@
 //! Typed wrappers: one method per operation on `Gateway`, and one free function each that
 //! calls the process-wide gateway.
 
-use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
+use super::naming::{default_fn_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
@@ -59,7 +59,6 @@ pub fn free_functions(model: &Model) -> TokenStream {
 /// The typed method of `op` on `Gateway`.
 pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     let name = wrapper_ident(op);
-    let module = module_ident(interface);
     let id = type_ident(op);
     let doc = super::doc(&wrapper_doc(op));
     let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
@@ -70,23 +69,15 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     });
     let fields = op.params.iter().map(|p| field_init(op, p));
     let output = rust_type(&op.returns, Paths::Generated);
-    if op.is_async {
-        quote! {
-            #doc
-            pub async fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-                let params = params::#id { #(#fields),* };
-                let call = self.runtime.enter_async(&self.modules.#module, OperationId::#id.descriptor()).await?;
-                call.run(|state| <Core as ops::#id>::call(state, params)).await
-            }
-        }
-    } else {
-        quote! {
-            #doc
-            pub fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-                let params = params::#id { #(#fields),* };
-                let op = OperationId::#id.descriptor();
-                self.runtime.call(&self.modules.#module, op, |state| <Core as ops::#id>::call(state, params))
-            }
+    let asyncness = op.is_async.then(|| quote!(async));
+    let (first, result) = super::call::run(interface, op);
+    quote! {
+        #doc
+        pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
+            let params = params::#id { #(#fields),* };
+            let op = OperationId::#id.descriptor();
+            #first
+            #result
         }
     }
 }

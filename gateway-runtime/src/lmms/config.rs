@@ -3,6 +3,7 @@
 use super::clock::{Clock, SystemClock};
 use crate::ftpms::FreeTierConfig;
 use crate::ftpms::config::Vars;
+use crate::mdoe::CacheConfig;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +49,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// Free-tier protection (`FREE_TIER_*` variables and `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`).
     pub free_tier: FreeTierConfig,
+    /// The result cache of `cacheable` operations (`RESULT_CACHE_*` variables).
+    pub result_cache: CacheConfig,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             release_memory: true,
             clock: Arc::new(SystemClock::new()),
             free_tier: FreeTierConfig::default(),
+            result_cache: CacheConfig::default(),
         }
     }
 }
@@ -81,6 +85,7 @@ impl fmt::Debug for Config {
             .field("hot_path_protection", &self.hot_path_protection)
             .field("release_memory", &self.release_memory)
             .field("free_tier", &self.free_tier)
+            .field("result_cache", &self.result_cache)
             .finish_non_exhaustive()
     }
 }
@@ -122,7 +127,9 @@ impl Config {
         );
         for (name, value) in &vars.0 {
             let value = value.as_str();
-            if config.free_tier.apply(name, value, &vars)? {
+            if config.free_tier.apply(name, value, &vars)?
+                || config.result_cache.apply(name, value)?
+            {
                 continue;
             }
             match name.as_str() {
@@ -219,6 +226,12 @@ impl Config {
     /// Sets free-tier protection.
     pub fn free_tier(mut self, free_tier: FreeTierConfig) -> Self {
         self.free_tier = free_tier;
+        self
+    }
+
+    /// Sets the result cache's configuration.
+    pub fn result_cache(mut self, result_cache: CacheConfig) -> Self {
+        self.result_cache = result_cache;
         self
     }
 }

@@ -21,6 +21,8 @@ pub struct Stats {
     pub maintenance: MaintenanceStats,
     /// Free-tier usage and protection.
     pub free_tier: crate::ftpms::UsageReport,
+    /// The result cache of each `cacheable` operation.
+    pub result_caches: Vec<crate::mdoe::CacheStats>,
 }
 
 /// One operation's counters.
@@ -124,5 +126,6 @@ pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
             last: history.last,
         },
         free_tier: runtime.free_tier().report(),
+        result_caches: runtime.caches.stats(registry.operations),
     }
 }
