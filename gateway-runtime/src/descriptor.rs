@@ -253,8 +253,11 @@ pub struct OperationDescriptor {
     pub priority: Priority,
     /// Whether the core function is `async`.
     pub is_async: bool,
-    /// Line of its manifest entry.
+    /// Line of its manifest entry; 0 for operations registered at runtime.
     pub line: u32,
+    /// The parameters' schema of an operation registered at runtime, which has no
+    /// [`OperationDescriptor::params_schema`] function of its own.
+    pub(crate) schema: Option<&'static Schema>,
 }
 
 impl OperationDescriptor {
@@ -284,6 +287,7 @@ impl OperationDescriptor {
             priority: Priority::Normal,
             is_async: false,
             line: 0,
+            schema: None,
         }
     }
 
@@ -350,6 +354,19 @@ impl OperationDescriptor {
     pub const fn declared_at(mut self, line: u32) -> Self {
         self.line = line;
         self
+    }
+
+    /// The JSON Schema of the parameters object.
+    pub fn schema(&self) -> Schema {
+        match self.schema {
+            Some(schema) => schema.clone(),
+            None => (self.params_schema)(),
+        }
+    }
+
+    /// Whether the operation was registered at runtime rather than declared in the manifest.
+    pub fn is_registered(&self) -> bool {
+        self.schema.is_some()
     }
 
     /// The parameter called `name`.

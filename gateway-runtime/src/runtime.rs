@@ -46,6 +46,7 @@ pub struct Runtime {
     pub(crate) maintenance: Mutex<crate::lmms::maintenance::History>,
     pub(crate) free_tier: FreeTier,
     pub(crate) caches: ResultCaches,
+    pub(crate) extensions: crate::mdoe::registration::Extensions,
 }
 
 impl Runtime {
@@ -67,6 +68,7 @@ impl Runtime {
                 registry.interfaces.len(),
                 config.result_cache.clone(),
             ),
+            extensions: Default::default(),
             config,
         }
     }

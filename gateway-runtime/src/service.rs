@@ -17,6 +17,11 @@ pub trait Service: Send + Sync + 'static {
     /// The operation `interface.operation`, resolved through the generated routers.
     fn resolve(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor>;
 
+    /// Every operation: the manifest's, then those registered at runtime.
+    fn operations(&self) -> Vec<&'static OperationDescriptor> {
+        self.registry().operations.iter().collect()
+    }
+
     /// Runs a resolved operation with JSON parameters.
     fn call(
         &self,

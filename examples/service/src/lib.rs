@@ -8,4 +8,5 @@
 
 gateway_runtime::include_gateway!();
 
+pub mod extensions;
 pub mod interfaces;

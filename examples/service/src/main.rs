@@ -11,12 +11,11 @@
 //! The seed's LMMS variables (`UNLOAD_GRACE_PERIOD`, ...) configure the gateway; an invalid one
 //! stops the service with exit status 2 and a message naming it.
 
-use example_service::gateway::Gateway;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     gateway_runtime::entry::run(
-        Gateway::start_async,
+        example_service::extensions::start,
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
     )

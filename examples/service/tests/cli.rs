@@ -225,6 +225,8 @@ fn list_prints_every_operation_one_per_line() {
             "CONFIG.get",
             "CONFIG.set",
             "CONFIG.reload",
+            // Registered at runtime (src/extensions.rs).
+            "CACHE.get_or_compute",
         ]
     );
     assert!(

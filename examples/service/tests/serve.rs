@@ -289,3 +289,45 @@ fn a_port_in_use_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn an_operation_registered_at_runtime_is_served_and_listed() {
+    let server = Server::start(&[]);
+    let body = json!({
+        "key": "answer",
+        "compute": {"interface": "CONFIG", "operation": "get", "params": {"key": "missing", "default": 42}},
+        "ttl": 60
+    });
+    let (status, first) = server.post("/CACHE/get_or_compute", body.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first, json!({"value": 42, "computed": true}));
+    let (_, second) = server.post("/CACHE/get_or_compute", body.to_string()).await;
+    assert_eq!(second, json!({"value": 42, "computed": false}));
+
+    let (status, invalid) = server
+        .post("/CACHE/get_or_compute", json!({"key": 1}).to_string())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{invalid}");
+    assert_eq!(invalid["error"]["kind"], "invalid_params");
+
+    let (_, listed) = server.get("/operations").await;
+    let registered = listed["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|op| op["path"] == "/CACHE/get_or_compute")
+        .expect("listed with the manifest's operations");
+    assert_eq!(registered["params"]["required"], json!(["key", "compute"]));
+    let (_, stats) = server.get("/stats").await;
+    let counted = stats["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|op| op["operation"] == "CACHE.get_or_compute")
+        .unwrap();
+    assert_eq!(
+        (counted["calls"].as_u64(), counted["registered"].as_bool()),
+        (Some(2), Some(true))
+    );
+    server.running.stop();
+}

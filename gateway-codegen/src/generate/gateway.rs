@@ -116,16 +116,22 @@ pub fn gateway(model: &Model) -> TokenStream {
             }
 
             /// Runs `interface.operation` with JSON parameters and returns its JSON result
-            /// (the dynamic path). Unknown names, invalid parameters, failures and panics
-            /// come back as a [`GatewayError`].
+            /// (the dynamic path), whether the manifest declares it or it was registered at
+            /// runtime. Unknown names, invalid parameters, failures and panics come back as a
+            /// [`GatewayError`].
             pub async fn execute_operation(
                 &self,
                 interface: &str,
                 operation: &str,
                 params: Value,
             ) -> Result<Value, GatewayError> {
-                let id = resolve(interface, operation)?;
-                self.dispatch(id, params).await
+                match resolve(interface, operation) {
+                    Ok(id) => self.dispatch(id, params).await,
+                    Err(unknown) => match self.runtime.find_registered(interface, operation) {
+                        Some(op) => self.runtime.call_registered(self, op, params).await,
+                        None => Err(unknown),
+                    },
+                }
             }
 
             /// Runs many calls and returns one result per call, in input order; runs of calls
@@ -167,7 +173,14 @@ pub fn gateway(model: &Model) -> TokenStream {
             }
 
             fn resolve(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor> {
-                resolve(interface, operation).ok().map(OperationId::descriptor)
+                match resolve(interface, operation) {
+                    Ok(id) => Some(id.descriptor()),
+                    Err(_) => self.runtime.find_registered(interface, operation),
+                }
+            }
+
+            fn operations(&self) -> Vec<&'static OperationDescriptor> {
+                self.runtime.operations()
             }
 
             fn call(
@@ -176,10 +189,10 @@ pub fn gateway(model: &Model) -> TokenStream {
                 params: Value,
             ) -> ::gateway_runtime::__private::BoxFuture<'_, Result<Value, GatewayError>> {
                 // Only this gateway's descriptors dispatch: one from another registry with the
-                // same index is unknown here.
+                // same index is unknown here, unless it was registered with this runtime.
                 match OperationId::ALL.get(op.id).filter(|id| ::core::ptr::eq(id.descriptor(), op)) {
                     Some(id) => Box::pin(self.dispatch(*id, params)),
-                    None => Box::pin(async move { Err(REGISTRY.unknown_operation(op.interface, op.operation)) }),
+                    None => Box::pin(self.runtime.call_registered(self, op, params)),
                 }
             }
 

@@ -192,7 +192,7 @@ where
                 ExitCode::SUCCESS
             }
             Command::List => {
-                for op in service.registry().operations {
+                for op in service.operations() {
                     let internal = match op.visibility {
                         Visibility::Internal => "(internal) ",
                         Visibility::Public => "",

@@ -410,13 +410,17 @@ impl<S: Service> EventRouter<S> {
     ) -> ErrorResponse {
         let public: Vec<&'static OperationDescriptor> = self
             .service
-            .registry()
-            .operations
-            .iter()
+            .operations()
+            .into_iter()
             .filter(|op| op.visibility == Visibility::Public)
             .collect();
-        let mut interfaces: Vec<&'static str> = public.iter().map(|op| op.interface).collect();
-        interfaces.dedup();
+        // In order of first appearance (operations registered at runtime come last).
+        let mut interfaces: Vec<&'static str> = Vec::new();
+        for op in &public {
+            if !interfaces.contains(&op.interface) {
+                interfaces.push(op.interface);
+            }
+        }
         if !interfaces.contains(&interface) {
             let message = format!(
                 "unknown interface `{interface}`{}; available: {}",
@@ -458,12 +462,11 @@ impl<S: Service> EventRouter<S> {
     fn list_operations(&self) -> Value {
         let operations: Vec<Value> = self
             .service
-            .registry()
-            .operations
-            .iter()
+            .operations()
+            .into_iter()
             .filter(|op| op.visibility == Visibility::Public)
             .map(|op| {
-                let schema = serde_json::to_value((op.params_schema)()).unwrap_or_default();
+                let schema = serde_json::to_value(op.schema()).unwrap_or_default();
                 json!({
                     "interface": op.interface,
                     "operation": op.operation,

@@ -1,5 +1,6 @@
 //! Introspection: a snapshot of modules, heat, the fast path, calls and maintenance.
 
+use super::counters::OpTotals;
 use super::maintenance::MaintenanceReport;
 use super::module::{AnyModule, ModuleSnapshot};
 use crate::runtime::Runtime;
@@ -42,6 +43,8 @@ pub struct OperationStats {
     pub errors: u64,
     /// Latency of the timed calls (one in `SAMPLE_EVERY` per thread).
     pub latency: Latency,
+    /// Registered at runtime rather than declared in the manifest (no heat, no fast path).
+    pub registered: bool,
 }
 
 /// Latency of the timed calls of an operation.
@@ -76,32 +79,27 @@ impl Stats {
 /// Takes a snapshot of `runtime` and its `modules`.
 pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
     let registry = runtime.registry();
-    let operations: Vec<OperationStats> = registry
+    let registered = runtime.extensions.all();
+    let mut operations: Vec<OperationStats> = registry
         .operations
         .iter()
         .zip(runtime.heat.iter())
-        .map(|(op, heat)| {
-            let totals = runtime.counters.total(op.id);
-            let micros = |ns: u64| ns as f64 / 1000.0;
-            OperationStats {
-                operation: op.name,
-                heat: heat.heat(),
-                hot: heat.is_hot(),
-                calls: totals.calls,
-                fast_calls: totals.fast_calls,
-                errors: totals.errors,
-                latency: Latency {
-                    sampled: totals.sampled,
-                    mean_us: if totals.sampled == 0 {
-                        0.0
-                    } else {
-                        micros(totals.latency_ns) / totals.sampled as f64
-                    },
-                    max_us: micros(totals.latency_max_ns),
-                },
-            }
+        .map(|(op, heat)| OperationStats {
+            heat: heat.heat(),
+            hot: heat.is_hot(),
+            ..operation_stats(op.name, runtime.counters.total(op.id))
         })
         .collect();
+    operations.extend(registered.iter().map(|entry| OperationStats {
+        registered: true,
+        ..operation_stats(entry.descriptor.name, entry.counters.total(0))
+    }));
+    let mut result_caches = runtime.caches.stats(registry.operations);
+    result_caches.extend(registered.iter().filter_map(|entry| {
+        entry
+            .slot
+            .stats(entry.descriptor.name, runtime.caches.config.capacity)
+    }));
     let history = runtime
         .maintenance
         .lock()
@@ -126,6 +124,29 @@ pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
             last: history.last,
         },
         free_tier: runtime.free_tier().report(),
-        result_caches: runtime.caches.stats(registry.operations),
+        result_caches,
+    }
+}
+
+/// An operation's counters, without heat.
+fn operation_stats(operation: &'static str, totals: OpTotals) -> OperationStats {
+    let micros = |ns: u64| ns as f64 / 1000.0;
+    OperationStats {
+        operation,
+        heat: 0,
+        hot: false,
+        calls: totals.calls,
+        fast_calls: totals.fast_calls,
+        errors: totals.errors,
+        latency: Latency {
+            sampled: totals.sampled,
+            mean_us: if totals.sampled == 0 {
+                0.0
+            } else {
+                micros(totals.latency_ns) / totals.sampled as f64
+            },
+            max_us: micros(totals.latency_max_ns),
+        },
+        registered: false,
     }
 }

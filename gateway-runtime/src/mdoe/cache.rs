@@ -174,6 +174,20 @@ impl ResultCaches {
         }
     }
 
+    /// The current generation of interface `index` (0 for interfaces not in the manifest).
+    pub(crate) fn generation(&self, index: usize) -> u64 {
+        self.generations
+            .get(index)
+            .map_or(0, |g| g.load(Ordering::Acquire))
+    }
+
+    /// Makes interface `index`'s cached results stale.
+    pub(crate) fn bump(&self, index: usize) {
+        if let Some(generation) = self.generations.get(index) {
+            generation.fetch_add(1, Ordering::Release);
+        }
+    }
+
     /// The key of a call of `op` with `params`; `None` when its result is not cached.
     pub(crate) fn key<P: Serialize>(
         &self,

@@ -11,7 +11,9 @@
 
 pub mod cache;
 mod config;
+pub mod registration;
 pub mod timeout;
 
 pub use cache::{CacheKey, CacheStats};
 pub use config::{CacheConfig, RESULT_CACHE_CAPACITY, RESULT_CACHE_ENABLED, RESULT_CACHE_TTL};
+pub use registration::{Cacheable, OperationSpec, ParamSpec, Problem, RegistrationError};

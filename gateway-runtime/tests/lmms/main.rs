@@ -548,5 +548,5 @@ async fn the_service_trait_resolves_and_calls_only_this_gateways_operations() {
         OperationDescriptor::new(0, "OTHER.put", "other_put", ("OTHER", 0), "put");
     assert_eq!(op.id, FOREIGN.id, "STORE.put is the first operation");
     let error = gateway.call(&FOREIGN, json!({})).await.unwrap_err();
-    assert_eq!(error.kind(), "unknown_operation", "{error}");
+    assert_eq!(error.kind(), "unknown_interface", "{error}");
 }

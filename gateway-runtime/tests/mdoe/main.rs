@@ -334,3 +334,5 @@ async fn an_asynchronous_operation_past_its_timeout_is_dropped_and_its_state_rel
         "fresh state after the reload"
     );
 }
+
+mod registration;
