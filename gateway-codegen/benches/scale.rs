@@ -1,6 +1,7 @@
 //! Codegen at scale: a synthetic manifest of 1,000 operations over 20 interfaces (varied
 //! parameter types, async operations, batch partners, cache policies, timeouts), from text to
-//! formatted code. Prints the generated code's size first.
+//! formatted code, against the same generator's 10 operations over 2 interfaces measured in
+//! the same run. Prints the generated code's size of each first.
 //!
 //! Run: `cargo bench -p gateway-codegen --bench scale`.
 
@@ -10,40 +11,49 @@ mod synthetic;
 use divan::{Bencher, black_box};
 use gateway_codegen::{Manifest, SourceFile, generate};
 
-const OPERATIONS: usize = 1000;
-const INTERFACES: usize = 20;
+/// The manifest sizes measured: the baseline and the target's.
+const OPERATIONS: [usize; 2] = [10, 1000];
 
 fn main() {
-    let (yaml, _) = synthetic::manifest(OPERATIONS, INTERFACES);
-    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml.as_str()))
-        .unwrap_or_else(|report| panic!("{report}"));
-    let code = manifest.generate("gateway");
-    println!(
-        "{OPERATIONS} operations over {INTERFACES} interfaces: manifest {} bytes; generated code {} bytes, {} lines",
-        yaml.len(),
-        code.len(),
-        code.lines().count()
-    );
+    for operations in OPERATIONS {
+        let yaml = yaml(operations);
+        let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml.as_str()))
+            .unwrap_or_else(|report| panic!("{report}"));
+        let code = manifest.generate("gateway");
+        println!(
+            "{operations} operations over {} interfaces: manifest {} bytes; generated code {} bytes, {} lines",
+            interfaces(operations),
+            yaml.len(),
+            code.len(),
+            code.lines().count()
+        );
+    }
     divan::main();
 }
 
-fn yaml() -> String {
-    synthetic::manifest(OPERATIONS, INTERFACES).0
+/// 50 operations an interface: 10 over 2, 1,000 over 20.
+fn interfaces(operations: usize) -> usize {
+    operations.div_ceil(50).max(2)
+}
+
+fn yaml(operations: usize) -> String {
+    synthetic::manifest(operations, interfaces(operations)).0
 }
 
 /// What a build script does: load, validate, generate and format.
-#[divan::bench(sample_count = 20)]
-fn load_validate_generate_format(bencher: Bencher) {
-    let text = yaml();
+#[divan::bench(sample_count = 20, args = OPERATIONS)]
+fn load_validate_generate_format(bencher: Bencher, operations: usize) {
+    let text = yaml(operations);
     bencher.bench_local(|| {
         let manifest = Manifest::parse(SourceFile::new("operations.yaml", text.as_str())).unwrap();
         black_box(manifest.generate("gateway")).len()
     });
 }
 
-#[divan::bench(sample_count = 20)]
-fn load_and_validate(bencher: Bencher) {
-    let text = yaml();
+/// Loading and validating the manifest alone.
+#[divan::bench(sample_count = 20, args = OPERATIONS)]
+fn load_and_validate(bencher: Bencher, operations: usize) {
+    let text = yaml(operations);
     bencher.bench_local(|| {
         black_box(Manifest::parse(SourceFile::new(
             "operations.yaml",
@@ -54,9 +64,9 @@ fn load_and_validate(bencher: Bencher) {
 }
 
 /// Generation alone, as tokens (what `gateway!` hands the compiler: no formatting).
-#[divan::bench(sample_count = 20)]
-fn generate_tokens(bencher: Bencher) {
-    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml())).unwrap();
+#[divan::bench(sample_count = 20, args = OPERATIONS)]
+fn generate_tokens(bencher: Bencher, operations: usize) {
+    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
     bencher.bench_local(|| {
         black_box(generate::module_tokens(&manifest.model, "gateway"))
             .into_iter()
@@ -65,8 +75,8 @@ fn generate_tokens(bencher: Bencher) {
 }
 
 /// Generation and formatting with prettyplease (what `Builder` writes).
-#[divan::bench(sample_count = 20)]
-fn generate_formatted(bencher: Bencher) {
-    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml())).unwrap();
+#[divan::bench(sample_count = 20, args = OPERATIONS)]
+fn generate_formatted(bencher: Bencher, operations: usize) {
+    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
     bencher.bench_local(|| black_box(manifest.generate("gateway")).len());
 }

@@ -1,5 +1,5 @@
 //! A synthetic manifest of any size, and the core functions of a crate implementing it, for
-//! the scale measurements (`benches/scale.rs`, `tests/scale.rs`).
+//! the scale measurements (`benches/scale.rs`, `benches/check_time.rs`, `tests/scale.rs`).
 //!
 //! Operations are spread evenly over the interfaces. They vary the way real manifests do:
 //! parameters of every manifest type (required, with defaults, optional), results of every

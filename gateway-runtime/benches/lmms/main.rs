@@ -1,10 +1,13 @@
 //! LMMS benchmarks: what a call costs on each path, against the core function called directly
 //! and against the registry a Rust developer would write by hand.
 //!
-//! Run: `cargo bench -p gateway-runtime --bench lmms`.
+//! Run: `cargo bench -p gateway-runtime --bench lmms`. The free-tier guard's cost alone:
+//! `cargo bench -p gateway-runtime --bench lmms -- free_tier typed_wrapper_fast_path direct_core_call`
+//! (`free_tier_*` against `typed_wrapper_fast_path`, with the direct call as the baseline).
 
 use divan::{Bencher, black_box};
 use futures_util::FutureExt;
+use gateway_runtime::ftpms::FreeTierConfig;
 use gateway_runtime::{BoxError, Config, InitContext, Interface, Value, operation};
 use serde_json::json;
 use std::collections::HashMap;
@@ -96,6 +99,32 @@ fn free_tier_check(bencher: Bencher) {
     let gateway = hot_gateway(Config::default());
     let op = OperationId::KvGet.descriptor();
     bencher.bench_local(|| black_box(gateway.runtime().free_tier().check(black_box(op))));
+}
+
+/// The hot typed call with free-tier protection turned off (`FREE_TIER_PROTECTION=false`).
+/// Protection off still runs the guard's check (usage is tracked and the level can reach
+/// warn), so against `typed_wrapper_fast_path` this shows what the setting changes, not
+/// what the guard costs: for that, see `free_tier_guard_added_to_typed_call`.
+#[divan::bench(sample_count = 200, sample_size = 400)]
+fn free_tier_protection_off_typed_call(bencher: Bencher) {
+    let gateway =
+        hot_gateway(Config::default().free_tier(FreeTierConfig::default().protection(false)));
+    bencher.bench_local(|| black_box(gateway.kv_get(black_box("k"))));
+}
+
+/// The hot typed call with the guard's check made a second time before it: against
+/// `typed_wrapper_fast_path` (one check, inside the call), the difference is what one check
+/// adds to a typed call in place, with the call's own code around it. The runtime has no way
+/// to leave the check out, so the guard's cost is measured by adding one rather than removing
+/// it.
+#[divan::bench(sample_count = 200, sample_size = 400)]
+fn free_tier_guard_added_to_typed_call(bencher: Bencher) {
+    let gateway = hot_gateway(Config::default());
+    let op = OperationId::KvGet.descriptor();
+    bencher.bench_local(|| {
+        let allowed = gateway.runtime().free_tier().check(black_box(op));
+        black_box(allowed.and_then(|()| gateway.kv_get(black_box("k"))))
+    });
 }
 
 /// Two threads calling the same hot operation: the cold path's shared heat counter bounces

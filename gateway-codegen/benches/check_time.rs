@@ -1,0 +1,164 @@
+//! Scale: the `cargo check` time that 1,000 operations over 20 interfaces add to a crate that
+//! uses the gateway through its build script.
+//!
+//! Run: `cargo bench -p gateway-codegen --bench check_time` (`CHECK_TIME_RUNS=9` for more runs
+//! than the default 5).
+//!
+//! It writes two crates under `target/scale-crates/` that differ only in their manifest (10
+//! operations over 2 interfaces, or 1,000 over 20, from the same generator as the `scale`
+//! bench) and their core functions, checks them once to build their dependencies (into
+//! `target/scale-crates/target`, so that other builds neither wait for it nor disturb it), then
+//! times `cargo check` after touching the manifest (the build script generates the gateway
+//! again, then the crate is checked) and after touching `src/lib.rs` (the crate alone). The two
+//! crates are timed in turn, small then large, so that a change in the machine's load falls on
+//! both. It prints the median of each and the difference: what the 990 more operations add.
+//!
+//! The build script, like any, is compiled without optimisation (the dev profile), so the
+//! generation inside a check is slower than the `scale` bench's release build measures.
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The two crates: (name, operations, interfaces).
+const SMALL: (&str, usize, usize) = ("scale-10", 10, 2);
+const LARGE: (&str, usize, usize) = ("scale-1000", 1000, 20);
+
+fn main() {
+    let runs = std::env::var("CHECK_TIME_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse::<usize>().ok())
+        .filter(|runs| *runs > 0)
+        .unwrap_or(5);
+    let small = scale_crate(SMALL);
+    let large = scale_crate(LARGE);
+    // Builds the dependencies and the build scripts once.
+    for dir in [&small, &large] {
+        let start = Instant::now();
+        cargo_check(dir);
+        eprintln!(
+            "prepared {} ({:.1} s)",
+            dir.display(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    println!("cargo check, medians of {runs} runs (small and large in turn):");
+    for (label, file) in [
+        ("manifest touched (codegen + check)", "operations.yaml"),
+        ("src/lib.rs touched (check only)", "src/lib.rs"),
+    ] {
+        let mut small_times = Vec::new();
+        let mut large_times = Vec::new();
+        for _ in 0..runs {
+            small_times.push(timed_after_touching(&small, file));
+            large_times.push(timed_after_touching(&large, file));
+        }
+        let small_time = median(small_times).as_secs_f64();
+        let large_time = median(large_times).as_secs_f64();
+        println!(
+            "  {label}: {} operations {small_time:.2} s, {} operations {large_time:.2} s, added {:.2} s (ratio {:.1})",
+            SMALL.1,
+            LARGE.1,
+            large_time - small_time,
+            large_time / small_time
+        );
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("the workspace directory exists")
+}
+
+/// A crate using the gateway through build.rs, implementing `operations` synthetic operations
+/// over `interfaces` interfaces, written afresh.
+fn scale_crate((name, operations, interfaces): (&str, usize, usize)) -> PathBuf {
+    let root = workspace();
+    let dir = root.join("target").join("scale-crates").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("the old crate can be removed");
+    }
+    std::fs::create_dir_all(dir.join("src")).expect("the crate directory can be made");
+    let (yaml, ops) = synthetic::manifest(operations, interfaces);
+    let cargo_toml = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\ngateway-runtime = {{ path = {:?} }}\n\n\
+         [build-dependencies]\ngateway-codegen = {{ path = {:?} }}\n",
+        root.join("gateway-runtime").display().to_string(),
+        root.join("gateway-codegen").display().to_string(),
+    );
+    write(&dir.join("Cargo.toml"), &cargo_toml);
+    write(
+        &dir.join("build.rs"),
+        "fn main() {\n    gateway_codegen::Builder::new().compile_or_exit();\n}\n",
+    );
+    write(&dir.join("operations.yaml"), &yaml);
+    let mut lib = String::from("gateway_runtime::include_gateway!();\n\n");
+    for (file, text) in synthetic::core_files(&ops) {
+        lib.push_str(&format!("mod {};\n", file.trim_end_matches(".rs")));
+        write(&dir.join("src").join(file), &text);
+    }
+    write(&dir.join("src/lib.rs"), &lib);
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("the workspace's Cargo.lock can be copied");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+}
+
+/// Runs `cargo check` in `dir` and returns how long it took and what it printed.
+fn cargo_check(dir: &Path) -> (Duration, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let start = Instant::now();
+    let output = Command::new(cargo)
+        .args(["check", "--offline", "--color", "never", "--verbose"])
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace()
+                .join("target")
+                .join("scale-crates")
+                .join("target"),
+        )
+        .output()
+        .expect("cargo runs");
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "cargo check failed:\n{stderr}");
+    (elapsed, stderr)
+}
+
+/// Touches `file` (rewriting it unchanged, with a new modification time) and times a check,
+/// making sure the check did the work it is timed for.
+fn timed_after_touching(dir: &Path, file: &str) -> Duration {
+    let path = dir.join(file);
+    let text = std::fs::read(&path).expect("the file exists");
+    // Cargo compares modification times; make sure the new one is later.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&path, text).expect("the file can be rewritten");
+    let (elapsed, stderr) = cargo_check(dir);
+    let name = dir.file_name().unwrap().to_string_lossy().replace('-', "_");
+    assert!(
+        stderr.contains(&format!("--crate-name {name} ")),
+        "touching {file} did not make cargo check {name} again:\n{stderr}"
+    );
+    if file == "operations.yaml" {
+        assert!(
+            stderr.contains("build-script-build"),
+            "touching the manifest did not run the build script again:\n{stderr}"
+        );
+    }
+    elapsed
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
