@@ -48,9 +48,19 @@ impl SourceFile {
     }
 
     /// Builds a span for a byte range, computing its line and column.
+    ///
+    /// A range that starts or ends inside a character is widened to the whole character:
+    /// positions computed from parsed values (an offset inside a type expression) may land
+    /// there, and a span must cut the text where renderers can.
     pub fn span(&self, bytes: Range<usize>) -> Span {
-        let start = bytes.start.min(self.text.len());
-        let end = bytes.end.clamp(start, self.text.len());
+        let mut start = bytes.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = bytes.end.clamp(start, self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
         let line_index = self.line_starts.partition_point(|&s| s <= start) - 1;
         let column = self.text[self.line_starts[line_index]..start]
             .chars()
@@ -116,5 +126,15 @@ mod tests {
         let span = file.span_at(9, 9, 9);
         assert_eq!(span.range(), 4..4);
         assert_eq!(file.span(2..100).range(), 2..4);
+    }
+
+    /// Found by the `manifest` fuzz target: a byte range ending inside a character made the
+    /// diagnostic renderer panic.
+    #[test]
+    fn ranges_inside_a_character_are_widened_to_it() {
+        let file = SourceFile::new("m.yaml", "t: \u{fffd}x\n");
+        assert_eq!(file.span(3..4).range(), 3..6);
+        assert_eq!(file.span(4..5).range(), 3..6);
+        assert_eq!(file.span(5..7).range(), 3..7);
     }
 }

@@ -1,7 +1,9 @@
 //! Every kind of bad manifest, with the full message a user sees, snapshotted under
 //! `snapshots/diagnostics/`.
 
+use gateway_codegen::load::yaml::{MAX_MANIFEST_BYTES, MAX_NODES};
 use gateway_codegen::{Manifest, SourceFile};
+use std::time::{Duration, Instant};
 
 /// (snapshot name, manifest text).
 const BAD_MANIFESTS: &[(&str, &str)] = &[
@@ -122,6 +124,21 @@ const BAD_MANIFESTS: &[(&str, &str)] = &[
         "events_not_a_list",
         "$events:\n  source: aws.events\nop:\n  interface: A\n  operation: op\n",
     ),
+    // Found by the `manifest` fuzz target: an error inside a type with a multi-byte character
+    // cut the character in two, and rendering the report panicked.
+    (
+        "non_ascii_type",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: a, type: \u{fffd}\u{fffd}ring}\n    - {name: b, type: 'list<\u{ef}nt>'}\n    - {name: c, type: 'list<int>\u{e9}'}\n",
+    ),
+    // The loader's limits (gateway_codegen::load::yaml): nesting, and aliases expanded.
+    (
+        "nested_too_deep",
+        "op:\n  interface: A\n  operation: op\n  description: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+    ),
+    (
+        "alias_bomb",
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+    ),
 ];
 
 fn report(text: &str) -> String {
@@ -177,4 +194,49 @@ fn the_seed_fragment_loads_verbatim() {
     assert_eq!(op.wrapper, "cache_get");
     assert!(op.params[0].required && op.params[1].is_optional());
     assert!(op.cacheable.is_some());
+}
+
+/// Text past the size limit is refused before the YAML parser sees it.
+#[test]
+fn a_manifest_over_the_size_limit_is_refused_at_once() {
+    let text = format!("# {}\n", "x".repeat(MAX_MANIFEST_BYTES));
+    let started = Instant::now();
+    let report = Manifest::parse(SourceFile::new("operations.yaml", text)).unwrap_err();
+    assert_eq!(
+        report.one_line_messages(),
+        [
+            "operations.yaml: the manifest is 8388611 bytes long; the limit is 8388608 bytes (split the service, or move large descriptions out of the manifest)"
+        ]
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+/// The worst manifest within the limits, for the validator: as many operations as the node
+/// limit allows (about 25,000), each naming a batch partner that does not exist, whose
+/// suggestion searched every other name. That took hours; the search is now bounded
+/// (`suggest::MAX_SUGGESTION_CANDIDATES`) and the time linear: about 15 s in a debug build
+/// on a busy two-core machine, so the bound below only catches a return to quadratic time.
+#[test]
+fn the_largest_manifests_are_checked_in_bounded_time() {
+    let mut text = String::new();
+    let mut operations = 0;
+    // Eight nodes an operation: its key, its mapping, three keys and three values.
+    while (operations + 1) * 8 < MAX_NODES {
+        text.push_str(&format!(
+            "op_{operations}: {{interface: A, operation: o{operations}, batch: batch_of_{operations}}}\n"
+        ));
+        operations += 1;
+    }
+    assert!(text.len() < MAX_MANIFEST_BYTES);
+    let started = Instant::now();
+    let report = Manifest::parse(SourceFile::new("operations.yaml", text)).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(report.error_count(), operations);
+    assert!(
+        report.one_line_messages()[0].ends_with("no operation `batch_of_0` to batch `op_0`"),
+        "{}",
+        report.one_line_messages()[0]
+    );
+    println!("{operations} operations with an error each: checked in {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(90), "took {elapsed:?}");
 }

@@ -29,13 +29,7 @@ pub fn decode_params<'v, P: Deserialize<'v>>(
 ) -> Result<P, GatewayError> {
     match params {
         Value::Null => *params = Value::Object(Default::default()),
-        Value::Object(object) => {
-            if object.values().any(Value::is_null) {
-                object.retain(|name, value| {
-                    !value.is_null() || op.param(name).is_some_and(|p| p.required)
-                });
-            }
-        }
+        Value::Object(object) => drop_omitted(op, object),
         // serde would read a list as the fields in order: parameters are named, always.
         other => {
             return Err(GatewayError::InvalidParams {
@@ -179,6 +173,15 @@ fn dismantle(value: Value) {
             Value::Object(entries) => pending.extend(entries.into_iter().map(|(_, v)| v)),
             _ => {}
         }
+    }
+}
+
+/// Removes the `null` values that stand for an omitted parameter: every `null` but those of
+/// required parameters (which `optional<T>` parameters may be). Both the single call and the
+/// batch path start here, so a call is accepted or refused the same way on each.
+pub(crate) fn drop_omitted(op: &OperationDescriptor, object: &mut serde_json::Map<String, Value>) {
+    if object.values().any(Value::is_null) {
+        object.retain(|name, value| !value.is_null() || op.param(name).is_some_and(|p| p.required));
     }
 }
 

@@ -207,7 +207,8 @@ impl<'s> TreeBuilder<'s> {
             return Err(Problem::new(
                 span,
                 format!("the manifest nests lists and mappings deeper than {MAX_DEPTH} levels"),
-            ));
+            )
+            .help("no part of a manifest needs more than a few levels; flatten this value"));
         }
         self.stack.push(frame);
         Ok(())

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostics;
 use crate::load::ast::OperationAst;
 use crate::model::{BatchLink, Operation, Param, Type};
 use crate::suggest::did_you_mean;
+use std::collections::HashMap;
 
 /// Checks every `batch` link of the manifest and records the valid ones in `operations`.
 ///
@@ -15,14 +16,18 @@ pub fn check(
     entries: &[OperationAst],
     diags: &mut Diagnostics,
 ) {
+    // Looked up by name, not searched: a manifest may hold tens of thousands of entries.
+    let declared: std::collections::HashSet<&str> =
+        entries.iter().map(|e| e.wrapper.value.as_str()).collect();
+    let mut valid: HashMap<String, usize> = HashMap::new();
+    for (index, (op, _)) in operations.iter().enumerate() {
+        valid.entry(op.wrapper.clone()).or_insert(index);
+    }
     for entry in entries {
         let Some(partner_name) = entry.batch.as_ref().and_then(|b| b.operation.as_ref()) else {
             continue;
         };
-        if !entries
-            .iter()
-            .any(|e| e.wrapper.value == partner_name.value)
-        {
+        if !declared.contains(partner_name.value.as_str()) {
             let known = entries.iter().map(|e| e.wrapper.value.as_str());
             diags
                 .error(
@@ -37,12 +42,10 @@ pub fn check(
                 .note("`batch` names the wrapper (manifest key) of the batch operation");
             continue;
         }
-        let single = operations
-            .iter()
-            .position(|(op, _)| op.wrapper == entry.wrapper.value);
-        let partner = operations
-            .iter()
-            .find(|(op, _)| op.wrapper == partner_name.value);
+        let single = valid.get(entry.wrapper.value.as_str()).copied();
+        let partner = valid
+            .get(partner_name.value.as_str())
+            .map(|&index| &operations[index]);
         let (Some(single), Some((partner, partner_entry))) = (single, partner) else {
             continue;
         };

@@ -21,7 +21,7 @@ pub const RESERVED_WRAPPERS: &[&str] = &[
     "resolve",
     "new",
     "global",
-    "with_runtime",
+    "with_config",
     "runtime",
     "default",
     "start",

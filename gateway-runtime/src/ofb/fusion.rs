@@ -4,7 +4,7 @@
 use crate::descriptor::{OperationDescriptor, ParamDescriptor, TypeDesc};
 use crate::error::GatewayError;
 use crate::error::ParamProblem;
-use crate::params::{MAX_PARAMS_DEPTH, check_params, describe, fits, too_deep};
+use crate::params::{MAX_PARAMS_DEPTH, check_params, describe, drop_omitted, fits, too_deep};
 use crate::service::Service;
 use serde_json::{Map, Value};
 
@@ -73,7 +73,11 @@ impl Fusion {
     /// A call whose parameters are within two levels of [`MAX_PARAMS_DEPTH`] runs alone: in
     /// the partner's list they would be nested two levels deeper, and the partner would refuse
     /// the whole chunk for what only this call sent.
-    pub fn item(&self, params: Value) -> Item {
+    pub fn item(&self, mut params: Value) -> Item {
+        // As `decode_params` does for a single call: a `null` parameter is an omitted one.
+        if let Value::Object(object) = &mut params {
+            drop_omitted(self.single, object);
+        }
         if too_deep(&params, MAX_PARAMS_DEPTH - 2).is_some() {
             return self.checked(params, false);
         }

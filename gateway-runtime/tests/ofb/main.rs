@@ -238,6 +238,40 @@ async fn an_explicit_default_equal_to_the_declared_one_still_fuses() {
     assert_eq!(gateway.kv_log().unwrap(), ["get_many[a,b]"]);
 }
 
+/// Found by the `params` fuzz target: `{"key": "a", "value": 1, "7": null}` was accepted
+/// alone (a `null` parameter is an omitted one) but refused in a batch as an unexpected
+/// parameter `7`. Both paths now drop such `null`s first.
+#[tokio::test]
+async fn null_parameters_are_omitted_in_a_batch_as_they_are_alone() {
+    let alone = gateway_with(&[]);
+    let batched = gateway_with(&[]);
+    let calls = vec![
+        BatchCall::new("KV", "put", json!({"key": "a", "value": 1, "7": null})),
+        BatchCall::new("KV", "put", json!({"key": "b", "value": 2})),
+        BatchCall::new(
+            "KV",
+            "get",
+            json!({"key": "a", "default": null, "junk": null}),
+        ),
+        BatchCall::new("KV", "get", json!({"key": "b", "junk": 1})),
+    ];
+    let mut one_by_one = Vec::new();
+    for call in calls.clone() {
+        let result = alone
+            .execute_operation(&call.interface, &call.operation, call.params)
+            .await;
+        one_by_one.push(result);
+    }
+    let expected = [
+        json!({"ok": null}),
+        json!({"ok": null}),
+        json!({"ok": 1}),
+        json!({"error": "invalid_params"}),
+    ];
+    assert_eq!(outcomes(one_by_one), expected);
+    assert_eq!(outcomes(batched.execute_batch(calls).await), expected);
+}
+
 #[tokio::test]
 async fn invalid_and_unknown_calls_fail_alone_and_the_rest_is_still_fused() {
     let gateway = gateway_with(&["a", "b"]);

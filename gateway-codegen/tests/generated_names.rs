@@ -1,0 +1,265 @@
+//! The reserved names of `validate::names` checked against the code the generator writes.
+//!
+//! A wrapper becomes a method of `Gateway` and a function of the generated module, and its
+//! CamelCase name a struct in `params` and a trait in `ops`: any name the generator uses
+//! itself in those places must be reserved, or a manifest could declare a wrapper that
+//! compiles into a duplicate definition or a shadowed type. Both lists are also kept free of
+//! names the generator no longer uses.
+
+use gateway_codegen::validate::names::{RESERVED_TYPE_NAMES, RESERVED_WRAPPERS};
+use gateway_codegen::{Manifest, SourceFile, generate};
+use std::collections::BTreeSet;
+use syn::visit::Visit;
+
+/// The reference manifest and two small ones with every kind of parameter, a batch partner,
+/// async operations, defaults and Rust types, so every generated shape appears.
+fn manifests() -> Vec<Manifest> {
+    let reference = include_str!("../../operations.yaml");
+    let small = "\
+$interfaces:
+  KV:
+    state: crate::Kv
+kv_get:
+  interface: KV
+  operation: get
+  parameters:
+    - {name: key, type: string, required: true}
+    - {name: default, type: 'map<list<float>>', default: {}}
+    - {name: point, type: crate::Point, default: null}
+  returns: optional<int>
+  batch: kv_get_many
+kv_tag:
+  interface: KV
+  operation: tag
+  parameters:
+    - {name: key, type: string, required: true}
+    - {name: tags, type: 'optional<list<string>>', required: true}
+  returns: none
+kv_get_many:
+  interface: KV
+  operation: get_many
+  parameters:
+    - {name: keys, type: list<string>, required: true}
+  returns: list<optional<int>>
+  async: true
+ping:
+  interface: NET
+  operation: ping
+  returns: none
+  async: true
+";
+    [reference, small]
+        .into_iter()
+        .map(|text| {
+            Manifest::parse(SourceFile::new("operations.yaml", text))
+                .unwrap_or_else(|report| panic!("{report}"))
+        })
+        .collect()
+}
+
+fn generated(manifest: &Manifest) -> syn::ItemMod {
+    let file = syn::parse_file(&manifest.generate(generate::DEFAULT_MODULE))
+        .expect("the generated code parses");
+    file.items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == generate::DEFAULT_MODULE => Some(module),
+            _ => None,
+        })
+        .expect("the generated module")
+}
+
+fn items(module: &syn::ItemMod) -> &[syn::Item] {
+    &module.content.as_ref().expect("an inline module").1
+}
+
+fn submodule<'m>(module: &'m syn::ItemMod, name: &str) -> &'m syn::ItemMod {
+    items(module)
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => Some(m),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no `{name}` module"))
+}
+
+/// The names of the value namespace a wrapper shares: inherent methods of `Gateway`, functions
+/// of the module, and the functions it imports.
+fn value_names(module: &syn::ItemMod) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for item in items(module) {
+        match item {
+            syn::Item::Fn(function) => {
+                names.insert(function.sig.ident.to_string());
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() && is_gateway(&block.self_ty) => {
+                for item in &block.items {
+                    if let syn::ImplItem::Fn(method) = item {
+                        names.insert(method.sig.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Use(import) => {
+                let mut imported = Imported::default();
+                imported.visit_item_use(import);
+                names.extend(imported.0.into_iter().filter(|n| is_snake_case(n)));
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+fn is_gateway(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.is_ident("Gateway"))
+}
+
+fn is_snake_case(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The names a `use` item brings in.
+#[derive(Default)]
+struct Imported(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for Imported {
+    fn visit_use_name(&mut self, name: &'ast syn::UseName) {
+        self.0.insert(name.ident.to_string());
+    }
+
+    fn visit_use_rename(&mut self, rename: &'ast syn::UseRename) {
+        self.0.insert(rename.rename.to_string());
+    }
+}
+
+/// Single-segment type names a module refers to (types, derives, imports), which a struct or
+/// trait of the same name defined in that module would hide.
+#[derive(Default)]
+struct TypeNames(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for TypeNames {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some(first) = path.segments.first()
+            && path.leading_colon.is_none()
+        {
+            let name = first.ident.to_string();
+            if name.starts_with(char::is_uppercase) {
+                self.0.insert(name);
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    // Attributes name derive macros (resolved apart from types, so a struct `Debug` does not
+    // hide `#[derive(Debug)]`) and tool attributes: the imported derives are counted as
+    // imports.
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_use_name(&mut self, name: &'ast syn::UseName) {
+        self.0.insert(name.ident.to_string());
+    }
+}
+
+/// Type names `module` uses but does not define itself (the generics of its items excluded).
+fn used_type_names(module: &syn::ItemMod) -> BTreeSet<String> {
+    let mut used = TypeNames::default();
+    used.visit_item_mod(module);
+    let mut defined = BTreeSet::new();
+    for item in items(module) {
+        let (ident, generics) = match item {
+            syn::Item::Struct(s) => (&s.ident, &s.generics),
+            syn::Item::Trait(t) => (&t.ident, &t.generics),
+            syn::Item::Enum(e) => (&e.ident, &e.generics),
+            _ => continue,
+        };
+        defined.insert(ident.to_string());
+        for param in generics.type_params() {
+            defined.insert(param.ident.to_string());
+        }
+    }
+    used.0.retain(|name| !defined.contains(name));
+    used.0
+}
+
+#[test]
+fn every_name_the_gateway_uses_for_itself_is_a_reserved_wrapper_name() {
+    let mut generated_names = BTreeSet::new();
+    for manifest in manifests() {
+        let module = generated(&manifest);
+        let wrappers: BTreeSet<String> = manifest
+            .model
+            .operations()
+            .map(|op| op.wrapper.clone())
+            .collect();
+        let own: BTreeSet<String> = value_names(&module)
+            .into_iter()
+            .filter(|name| !wrappers.contains(name))
+            .collect();
+        let missing: Vec<&String> = own
+            .iter()
+            .filter(|name| !RESERVED_WRAPPERS.contains(&name.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the generated gateway defines or imports {missing:?}, which RESERVED_WRAPPERS \
+             does not hold: a wrapper of that name would be defined twice"
+        );
+        generated_names.extend(own);
+    }
+    // `default` is `Default::default`, which an inherent method would shadow on `Gateway`.
+    let stale: Vec<&&str> = RESERVED_WRAPPERS
+        .iter()
+        .filter(|name| **name != "default" && !generated_names.contains(**name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "RESERVED_WRAPPERS holds {stale:?}, which the generated gateway no longer uses"
+    );
+}
+
+#[test]
+fn every_type_name_the_params_and_ops_modules_use_is_reserved() {
+    let mut used = BTreeSet::new();
+    for manifest in manifests() {
+        let module = generated(&manifest);
+        for name in ["params", "ops"] {
+            let names = used_type_names(submodule(&module, name));
+            let missing: Vec<&String> = names
+                .iter()
+                .filter(|n| !RESERVED_TYPE_NAMES.contains(&n.as_str()))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "the generated `{name}` module uses {missing:?}, which RESERVED_TYPE_NAMES does \
+                 not hold: a wrapper whose CamelCase name is one of them would hide it"
+            );
+            used.extend(names);
+        }
+    }
+    // `Self` is a keyword that a wrapper's CamelCase name must not be either.
+    let stale: Vec<&&str> = RESERVED_TYPE_NAMES
+        .iter()
+        .filter(|name| **name != "Self" && !used.contains(**name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "RESERVED_TYPE_NAMES holds {stale:?}, which the generated modules no longer use"
+    );
+}
+
+#[test]
+fn a_wrapper_named_like_a_reserved_name_is_refused() {
+    for name in RESERVED_WRAPPERS {
+        let text = format!("{name}:\n  interface: A\n  operation: run\n");
+        let report = Manifest::parse(SourceFile::new("operations.yaml", text))
+            .err()
+            .unwrap_or_else(|| panic!("`{name}` was accepted as a wrapper name"));
+        assert!(
+            report
+                .to_string()
+                .contains("is reserved by the generated gateway"),
+            "{report}"
+        );
+    }
+}
