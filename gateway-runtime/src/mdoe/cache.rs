@@ -79,23 +79,17 @@ impl Slot {
         ttl: Duration,
         capacity: u64,
     ) -> Option<&SyncCache<T>> {
-        self.cache
-            .get_or_init(|| {
-                let cache = SyncCache::<T>::builder()
-                    .max_capacity(capacity)
-                    .time_to_live(ttl)
-                    .build();
-                let counted = cache.clone();
-                Erased {
-                    cache: Box::new(cache),
-                    entries: Box::new(move || {
-                        counted.run_pending_tasks();
-                        counted.entry_count()
-                    }),
-                }
+        self.erased(|| {
+            let cache = SyncCache::<T>::builder()
+                .max_capacity(capacity)
+                .time_to_live(ttl)
+                .build();
+            let counted = cache.clone();
+            Erased::new(cache, move || {
+                counted.run_pending_tasks();
+                counted.entry_count()
             })
-            .cache
-            .downcast_ref()
+        })
     }
 
     fn async_cache<T: Clone + Send + Sync + 'static>(
@@ -103,20 +97,19 @@ impl Slot {
         ttl: Duration,
         capacity: u64,
     ) -> Option<&AsyncCache<T>> {
-        self.cache
-            .get_or_init(|| {
-                let cache = AsyncCache::<T>::builder()
-                    .max_capacity(capacity)
-                    .time_to_live(ttl)
-                    .build();
-                let counted = cache.clone();
-                Erased {
-                    cache: Box::new(cache),
-                    entries: Box::new(move || counted.entry_count()),
-                }
-            })
-            .cache
-            .downcast_ref()
+        self.erased(|| {
+            let cache = AsyncCache::<T>::builder()
+                .max_capacity(capacity)
+                .time_to_live(ttl)
+                .build();
+            let counted = cache.clone();
+            Erased::new(cache, move || counted.entry_count())
+        })
+    }
+
+    /// The cache, made by `make` on first use, as the type `C` it must be.
+    fn erased<C: Any>(&self, make: impl FnOnce() -> Erased) -> Option<&C> {
+        self.cache.get_or_init(make).cache.downcast_ref()
     }
 }
 
@@ -125,6 +118,18 @@ impl Slot {
 struct Erased {
     cache: Box<dyn Any + Send + Sync>,
     entries: Box<dyn Fn() -> u64 + Send + Sync>,
+}
+
+impl Erased {
+    fn new<C: Any + Send + Sync>(
+        cache: C,
+        entries: impl Fn() -> u64 + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            cache: Box::new(cache),
+            entries: Box::new(entries),
+        }
+    }
 }
 
 /// The result caches of a runtime's operations and the generations of its interfaces.
