@@ -67,7 +67,7 @@ fn generate_writes_what_the_build_generates_and_check_finds_drift() {
         "{diff}"
     );
     assert!(
-        diff.contains("\n+                OperationId::CacheTouch => {"),
+        diff.contains("\n+        pub fn cache_touch<'a>("),
         "{diff}"
     );
     assert!(diff.lines().count() <= 41, "the diff is cut short: {diff}");

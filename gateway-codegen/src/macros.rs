@@ -102,18 +102,42 @@ pub fn locate(call_file: Option<&Path>, explicit: Option<&str>) -> Result<Locate
     )))
 }
 
-type Cached = (String, Result<Located, LocateError>);
+/// A file's content as last read, with the length and modification time it had then, and
+/// what loading it gave.
+struct Cached {
+    seen: Option<(u64, std::time::SystemTime)>,
+    content: String,
+    result: Result<Located, LocateError>,
+}
+
+/// The length and modification time of `path`, when the file system tells them.
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
 
 fn cache() -> &'static Mutex<HashMap<PathBuf, Cached>> {
     static CACHE: std::sync::OnceLock<Mutex<HashMap<PathBuf, Cached>>> = std::sync::OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
-/// Reads `path` and returns the cached result if its content did not change.
+/// Returns the cached result of `path` if the file did not change: the same length and
+/// modification time (every `#[operation]` of a crate asks, so the file is not read again
+/// each time), or failing that the same content.
 fn cached(
     path: &Path,
     load: impl FnOnce(&str) -> Result<Located, LocateError>,
 ) -> Result<Located, LocateError> {
+    let seen = stamp(path);
+    {
+        let entries = cache().lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = entries.get(path)
+            && seen.is_some()
+            && cached.seen == seen
+        {
+            return cached.result.clone();
+        }
+    }
     let content = std::fs::read_to_string(path)
         .map_err(|e| {
             LocateError::NotFound(format!(
@@ -122,13 +146,19 @@ fn cached(
             ))
         })?;
     let mut cache = cache().lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((old, result)) = cache.get(path)
-        && *old == content
+    if let Some(cached) = cache.get_mut(path)
+        && cached.content == content
     {
-        return result.clone();
+        cached.seen = seen;
+        return cached.result.clone();
     }
     let result = load(&content);
-    cache.insert(path.to_owned(), (content, result.clone()));
+    let entry = Cached {
+        seen,
+        content,
+        result: result.clone(),
+    };
+    cache.insert(path.to_owned(), entry);
     result
 }
 

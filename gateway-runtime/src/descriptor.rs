@@ -4,7 +4,7 @@
 //! their fields are public for reading, and `#[non_exhaustive]` keeps room to grow.
 
 use crate::error::GatewayError;
-use schemars::Schema;
+use schemars::{Schema, SchemaGenerator};
 use std::fmt;
 use std::time::Duration;
 
@@ -237,8 +237,6 @@ pub struct OperationDescriptor {
     pub description: &'static str,
     /// Parameters in call order.
     pub params: &'static [ParamDescriptor],
-    /// JSON Schema of the parameters object.
-    pub params_schema: fn() -> Schema,
     /// The result type.
     pub returns: TypeDesc,
     /// `Some` when results may be cached; the inner value is the TTL, if bounded.
@@ -255,8 +253,8 @@ pub struct OperationDescriptor {
     pub is_async: bool,
     /// Line of its manifest entry; 0 for operations registered at runtime.
     pub line: u32,
-    /// The parameters' schema of an operation registered at runtime, which has no
-    /// [`OperationDescriptor::params_schema`] function of its own.
+    /// The parameters' schema of an operation registered at runtime, built once when it is
+    /// registered; `None` for the manifest's operations, whose schema is built when asked for.
     pub(crate) schema: Option<&'static Schema>,
 }
 
@@ -278,7 +276,6 @@ impl OperationDescriptor {
             interface_index,
             description: "",
             params: &[],
-            params_schema: empty_params_schema,
             returns: TypeDesc::None,
             cacheable: None,
             timeout: None,
@@ -297,14 +294,9 @@ impl OperationDescriptor {
         self
     }
 
-    /// Sets the parameters and the schema of the parameters object.
-    pub const fn params(
-        mut self,
-        params: &'static [ParamDescriptor],
-        schema: fn() -> Schema,
-    ) -> Self {
+    /// Sets the parameters, in call order.
+    pub const fn params(mut self, params: &'static [ParamDescriptor]) -> Self {
         self.params = params;
-        self.params_schema = schema;
         self
     }
 
@@ -360,7 +352,7 @@ impl OperationDescriptor {
     pub fn schema(&self) -> Schema {
         match self.schema {
             Some(schema) => schema.clone(),
-            None => (self.params_schema)(),
+            None => crate::params_schema::params_schema(self.params),
         }
     }
 
@@ -373,10 +365,6 @@ impl OperationDescriptor {
     pub fn param(&self, name: &str) -> Option<&'static ParamDescriptor> {
         self.params.iter().find(|p| p.name == name)
     }
-}
-
-fn empty_params_schema() -> Schema {
-    schemars::json_schema!({ "type": "object", "additionalProperties": false })
 }
 
 /// One parameter.
@@ -393,6 +381,8 @@ pub struct ParamDescriptor {
     pub default: Option<&'static str>,
     /// What it means.
     pub description: &'static str,
+    /// The schema of a parameter whose type names a Rust type, from that type's `JsonSchema`.
+    pub schema_with: Option<fn(&mut SchemaGenerator) -> Schema>,
 }
 
 impl ParamDescriptor {
@@ -404,6 +394,7 @@ impl ParamDescriptor {
             required: false,
             default: None,
             description: "",
+            schema_with: None,
         }
     }
 
@@ -422,6 +413,13 @@ impl ParamDescriptor {
     /// Sets the description.
     pub const fn describe(mut self, description: &'static str) -> Self {
         self.description = description;
+        self
+    }
+
+    /// Sets how the schema of a parameter of a Rust type is made, usually
+    /// [`schema_of::<T>`](crate::schema_of).
+    pub const fn schema_with(mut self, schema: fn(&mut SchemaGenerator) -> Schema) -> Self {
+        self.schema_with = Some(schema);
         self
     }
 }

@@ -22,10 +22,13 @@ mod descriptor;
 pub mod entry;
 mod error;
 pub mod ftpms;
+mod json_call;
 pub mod lmms;
 pub mod mdoe;
 pub mod ofb;
+mod param_codec;
 mod params;
+mod params_schema;
 mod runtime;
 mod service;
 mod state;
@@ -40,10 +43,11 @@ pub use lmms::{
     AnyModule, Clock, Config, ConfigError, Kept, Maintain, MaintenanceReport, ManualClock, Module,
     Reaper, Stats, SystemClock,
 };
+pub use param_codec::{Encoder, FieldError, Fields, Params, ParamsKey, encode_params};
 pub use params::{
     MAX_PARAMS_DEPTH, check_params, decode_params, describe, encode_result, json_literal,
-    params_schema,
 };
+pub use params_schema::schema_of;
 pub use runtime::{AsyncCall, Runtime, SAMPLE_EVERY};
 pub use service::Service;
 pub use state::{InitContext, InterfaceState};
@@ -116,13 +120,4 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
-
-    /// Deserializes an `Option` field that must be present, though it may be null.
-    pub fn required_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: serde::Deserialize<'de>,
-    {
-        <Option<T> as serde::Deserialize<'de>>::deserialize(deserializer)
-    }
 }

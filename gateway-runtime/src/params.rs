@@ -5,7 +5,7 @@
 
 use crate::descriptor::{OperationDescriptor, TypeDesc};
 use crate::error::{GatewayError, ParamProblem};
-use serde::Deserialize;
+use crate::param_codec::{FieldError, Fields, Params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -21,16 +21,16 @@ pub const MAX_PARAMS_DEPTH: usize = 128;
 /// `null` stands for "no parameters", and a `null` parameter that is not required for
 /// "omitted". The parameter struct is as strict as the declaration (unknown, missing and
 /// ill-typed parameters all fail), so decoding is tried first; only when it fails is the
-/// declaration walked, to report every problem by name rather than serde's first one.
+/// declaration walked, to report every problem by name rather than the first one.
 /// Parameters nested deeper than [`MAX_PARAMS_DEPTH`] are refused before decoding.
-pub fn decode_params<'v, P: Deserialize<'v>>(
+pub fn decode_params<'v, P: Params<'v>>(
     op: &'static OperationDescriptor,
     params: &'v mut Value,
 ) -> Result<P, GatewayError> {
     match params {
         Value::Null => *params = Value::Object(Default::default()),
         Value::Object(object) => drop_omitted(op, object),
-        // serde would read a list as the fields in order: parameters are named, always.
+        // Parameters are named, always: a list is not read as the fields in order.
         other => {
             return Err(GatewayError::InvalidParams {
                 operation: op.name,
@@ -52,26 +52,30 @@ pub fn decode_params<'v, P: Deserialize<'v>>(
         });
     }
     let params: &'v Value = params;
-    if let Ok(decoded) = P::deserialize(params) {
-        return Ok(decoded);
-    }
-    // Decoding failed: decode again, tracking the path, to say where.
-    match serde_path_to_error::deserialize::<_, P>(params) {
-        Ok(decoded) => Ok(decoded),
-        Err(error) => {
-            let mut problems = check_params(op, params);
-            if problems.is_empty() {
-                problems.push(ParamProblem::Invalid {
-                    path: error.path().to_string(),
-                    message: error.into_inner().to_string(),
-                });
+    let failure = match params {
+        Value::Object(object) => {
+            let mut fields = Fields::new(op, object);
+            match P::decode(&mut fields) {
+                Ok(decoded) if fields.all_read() => return Ok(decoded),
+                Ok(_) => None,
+                Err(error) => Some(error),
             }
-            Err(GatewayError::InvalidParams {
-                operation: op.name,
-                problems,
-            })
         }
+        _ => None,
+    };
+    // Decoding failed: walk the declaration to name every problem.
+    let mut problems = check_params(op, params);
+    if problems.is_empty() {
+        let FieldError { path, message } = failure.unwrap_or_else(|| FieldError {
+            path: String::new(),
+            message: "the parameters do not match the declaration".into(),
+        });
+        problems.push(ParamProblem::Invalid { path, message });
     }
+    Err(GatewayError::InvalidParams {
+        operation: op.name,
+        problems,
+    })
 }
 
 /// Whether `value` nests lists and objects more than `limit` levels deep (itself being the
@@ -318,11 +322,6 @@ pub fn describe(value: &Value) -> String {
         Value::Array(items) => format!("a list of {} items", items.len()),
         Value::Object(_) => "an object".into(),
     }
-}
-
-/// The JSON Schema of a parameter struct; generated descriptors point at it.
-pub fn params_schema<P: schemars::JsonSchema>() -> schemars::Schema {
-    schemars::schema_for!(P)
 }
 
 /// A JSON default from the manifest, as generated code spells it (`any`, `dict`, `list`).

@@ -21,9 +21,9 @@ use crate::lmms::counters::{Counters, Outcome};
 use crate::lmms::{Config, Heat, Module};
 use crate::mdoe::cache::{CacheKey, ResultCaches};
 use crate::mdoe::timeout;
+use crate::param_codec::{ParamsKey, encode_params};
 use crate::state::InterfaceState;
 use futures_util::FutureExt;
-use serde::Serialize;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -136,12 +136,12 @@ impl Runtime {
     /// operation is not `cacheable` or caching is off. Read it before the call: it names the
     /// interface's generation the call started in.
     #[inline]
-    pub fn cache_key<P: Serialize>(
+    pub fn cache_key<P: ParamsKey>(
         &self,
         op: &'static OperationDescriptor,
         params: &P,
     ) -> Option<CacheKey> {
-        self.caches.key(op, params)
+        self.caches.key(op, || encode_params(params))
     }
 
     /// The cached result of `key` if there is a valid one, otherwise `compute`'s (cached

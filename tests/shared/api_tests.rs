@@ -156,7 +156,7 @@ fn the_registry_describes_every_operation() {
     assert_eq!(add.description, "Adds a note and returns its id.");
     let defaults: Vec<Option<&str>> = add.params.iter().map(|p| p.default).collect();
     assert_eq!(defaults, [None, Some("[]"), Some("3"), Some("\"anonymous\""), None]);
-    let schema = serde_json::to_value((add.params_schema)()).unwrap();
+    let schema = serde_json::to_value(add.schema()).unwrap();
     assert_eq!(schema["required"], json!(["title", "due"]));
     assert!(REGISTRY.find("NOTES", "rename").unwrap().is_async);
 }

@@ -10,31 +10,36 @@ use quote::quote;
 
 /// How to run `op` with `params` (a parameter struct in scope, `op` its descriptor): the
 /// statements to put first, then an expression of type `Result<T, GatewayError>`.
-pub fn run(interface: &Interface, op: &Operation) -> (TokenStream, TokenStream) {
+/// `gateway` is the expression of the `&Gateway` (`self` in its methods).
+pub fn run(
+    gateway: &TokenStream,
+    interface: &Interface,
+    op: &Operation,
+) -> (TokenStream, TokenStream) {
     let id = type_ident(op);
     let module = module_ident(interface);
     let core = quote!(|state| <Core as ops::#id>::call(state, params));
     match (op.is_async, op.cacheable.is_some()) {
         (false, false) => (
             quote!(),
-            quote!(self.runtime.call(&self.modules.#module, op, #core)),
+            quote!(#gateway.runtime.call(&#gateway.modules.#module, op, #core)),
         ),
         (false, true) => (
-            quote!(let key = self.runtime.cache_key(op, &params);),
+            quote!(let key = #gateway.runtime.cache_key(op, &params);),
             quote! {
-                self.runtime.cached(op, key, || self.runtime.call(&self.modules.#module, op, #core))
+                #gateway.runtime.cached(op, key, || #gateway.runtime.call(&#gateway.modules.#module, op, #core))
             },
         ),
         (true, false) => (
-            quote!(let call = self.runtime.enter_async(&self.modules.#module, op).await?;),
+            quote!(let call = #gateway.runtime.enter_async(&#gateway.modules.#module, op).await?;),
             quote!(call.run(#core).await),
         ),
         (true, true) => (
-            quote!(let key = self.runtime.cache_key(op, &params);),
+            quote!(let key = #gateway.runtime.cache_key(op, &params);),
             quote! {
-                self.runtime
+                #gateway.runtime
                     .cached_async(op, key, async {
-                        let call = self.runtime.enter_async(&self.modules.#module, op).await?;
+                        let call = #gateway.runtime.enter_async(&#gateway.modules.#module, op).await?;
                         call.run(#core).await
                     })
                     .await

@@ -1,10 +1,10 @@
 //! The `Gateway` type: construction and start-up, LMMS maintenance and stats,
 //! `execute_operation` and dispatch; and `Modules`, the state slot of each interface.
 
-use super::naming::{module_ident, type_ident};
+use super::naming::module_ident;
 use super::registry::state_type;
 use super::wrappers::wrapper_method;
-use crate::model::{Interface, Model, Operation, Type};
+use crate::model::Model;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -22,12 +22,7 @@ pub fn gateway(model: &Model) -> TokenStream {
             .iter()
             .map(move |op| wrapper_method(interface, op))
     });
-    let arms = model.interfaces.iter().flat_map(|interface| {
-        interface
-            .operations
-            .iter()
-            .map(move |op| dispatch_arm(interface, op))
-    });
+    let dispatch = super::dispatch::method(model);
     quote! {
         #type_doc
         #[derive(Debug)]
@@ -150,13 +145,7 @@ pub fn gateway(model: &Model) -> TokenStream {
                 ::gateway_runtime::ofb::Coalescer::new(self)
             }
 
-            /// Runs a resolved operation with JSON parameters.
-            pub async fn dispatch(&self, id: OperationId, mut params: Value) -> Result<Value, GatewayError> {
-                let op = id.descriptor();
-                match id {
-                    #(#arms)*
-                }
-            }
+            #dispatch
 
             #(#wrappers)*
         }
@@ -241,46 +230,6 @@ pub fn modules(model: &Model) -> TokenStream {
             fn all(&self) -> [&dyn ::gateway_runtime::AnyModule; #count] {
                 [#(&self.#fields),*]
             }
-        }
-    }
-}
-
-/// For a result type whose Rust form is made of JSON values, the function that moves it into
-/// one `Value` (empty for `any`, which is one already); `None` when it must be encoded. Moving
-/// saves a deep copy of every value a batch operation returns.
-fn json_move(returns: &Type) -> Option<TokenStream> {
-    match returns {
-        Type::Any => Some(TokenStream::new()),
-        Type::List => Some(quote!(Value::Array)),
-        Type::ListOf(item) if **item == Type::Any => Some(quote!(Value::Array)),
-        Type::Dict => Some(quote!(Value::Object)),
-        Type::MapOf(item) if **item == Type::Any => {
-            Some(quote!(|map| Value::Object(map.into_iter().collect())))
-        }
-        Type::Optional(inner) if **inner == Type::Any => {
-            Some(quote!(|value| value.unwrap_or(Value::Null)))
-        }
-        _ => None,
-    }
-}
-
-fn dispatch_arm(interface: &Interface, op: &Operation) -> TokenStream {
-    let id = type_ident(op);
-    let (first, result) = super::call::run(interface, op);
-    // Results that already are JSON values are moved into one; others are encoded.
-    let tail = match json_move(&op.returns) {
-        Some(conversion) if conversion.is_empty() => result,
-        Some(conversion) => quote!(#result.map(#conversion)),
-        None => quote! {
-            let result = #result;
-            encode_result(op, result)
-        },
-    };
-    quote! {
-        OperationId::#id => {
-            let params = decode_params(op, &mut params)?;
-            #first
-            #tail
         }
     }
 }

@@ -5,6 +5,7 @@
 //! code only describes the operations and calls small runtime helpers.
 
 mod call;
+mod dispatch;
 mod gateway;
 pub mod naming;
 pub mod ops;
@@ -32,6 +33,7 @@ pub fn module_tokens(model: &Model, module: &str) -> TokenStream {
     ));
     let gateway = gateway::gateway(model);
     let modules = gateway::modules(model);
+    let dispatch = dispatch::module(model);
     let functions = wrappers::free_functions(model);
     let operation_id = registry::operation_id(model);
     let routing = registry::routing(model);
@@ -52,6 +54,7 @@ pub fn module_tokens(model: &Model, module: &str) -> TokenStream {
 
             #gateway
             #modules
+            #dispatch
             #functions
             #operation_id
             #routing

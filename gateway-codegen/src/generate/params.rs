@@ -35,8 +35,6 @@ pub fn module(model: &Model) -> TokenStream {
         pub mod params {
             #[allow(unused_imports)]
             use super::*;
-            use ::gateway_runtime::__private::schemars::JsonSchema;
-            use ::gateway_runtime::__private::serde::{Deserialize, Serialize};
 
             #(#structs)*
 
@@ -53,19 +51,48 @@ fn params_struct(op: &Operation) -> TokenStream {
         op.wrapper
     ));
     let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
-    let fields = op.params.iter().map(|param| field(op, param));
+    let fields = op.params.iter().map(field);
+    let decoded = op
+        .params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| decode_field(op, index, param));
+    // Without parameters, the bodies do not use their argument.
+    let (fields_arg, out_arg) = if op.params.is_empty() {
+        (quote!(_fields), quote!(_out))
+    } else {
+        (quote!(fields), quote!(out))
+    };
+    // Only the result cache writes parameters back, as the key of a call.
+    let key = op.cacheable.is_some().then(|| {
+        let encoded = op.params.iter().map(encode_field);
+        quote! {
+            impl #lifetime ::gateway_runtime::ParamsKey for #name #lifetime {
+                fn encode(&self, #out_arg: &mut ::gateway_runtime::Encoder) {
+                    #(#encoded)*
+                }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-        #[serde(crate = "::gateway_runtime::__private::serde", deny_unknown_fields)]
-        #[schemars(crate = "::gateway_runtime::__private::schemars")]
         pub struct #name #lifetime {
             #(#fields,)*
         }
+
+        impl<'a> ::gateway_runtime::Params<'a> for #name #lifetime {
+            fn decode(
+                #fields_arg: &mut ::gateway_runtime::Fields<'a>,
+            ) -> ::core::result::Result<Self, ::gateway_runtime::FieldError> {
+                ::core::result::Result::Ok(Self { #(#decoded,)* })
+            }
+        }
+
+        #key
     }
 }
 
-fn field(op: &Operation, param: &Param) -> TokenStream {
+fn field(param: &Param) -> TokenStream {
     let name = param_ident(param);
     let ty = field_type(param);
     let summary = super::param_summary(param);
@@ -73,26 +100,40 @@ fn field(op: &Operation, param: &Param) -> TokenStream {
         Some(description) => format!("{description}\n\n{summary}."),
         None => format!("{summary}."),
     });
-    let required_option = field_is_option(param) && param.required;
-    // Strings borrow from the JSON they are decoded from, so dynamic calls need not copy them.
-    let borrow = (is_string(param) && !required_option).then(|| quote!(#[serde(borrow)]));
-    let serde = if param.default.is_some() {
-        let path = format!("defaults::{}", default_fn_ident(op, param));
-        quote!(#[serde(default = #path)])
-    } else if required_option {
-        // Present but possibly null (`optional<T>` with `required: true`): serde would
-        // otherwise accept a missing field as `None`.
-        quote! {
-            #[serde(deserialize_with = "::gateway_runtime::__private::required_option")]
-            #[schemars(required)]
-        }
-    } else if field_is_option(param) {
-        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-    } else {
-        quote!()
+    quote!(#docs pub #name: #ty)
+}
+
+/// How `decode` reads a field: strings are borrowed from the JSON they are decoded from, so
+/// dynamic calls need not copy them; `optional<T>` parameters with `required: true` must be
+/// present, though they may be null.
+fn decode_field(op: &Operation, index: usize, param: &Param) -> TokenStream {
+    let name = param_ident(param);
+    let index = super::int(index as u128);
+    let option = field_is_option(param);
+    let default = param.default.as_ref().map(|_| {
+        let function = default_fn_ident(op, param);
+        quote!(defaults::#function)
+    });
+    let read = match (is_string(param) && !option, default) {
+        (true, Some(default)) => quote!(fields.text_or(#index, #default)),
+        (false, Some(default)) => quote!(fields.or(#index, #default)),
+        (true, None) => quote!(fields.text(#index)),
+        (false, None) if param.required => quote!(fields.required(#index)),
+        (false, None) if is_string(param) => quote!(fields.optional_text(#index)),
+        (false, None) => quote!(fields.optional(#index)),
     };
-    let serde = quote!(#borrow #serde);
-    quote!(#docs #serde pub #name: #ty)
+    quote!(#name: #read?)
+}
+
+/// How `encode` writes a field: omitted optional parameters are left out.
+fn encode_field(param: &Param) -> TokenStream {
+    let name = &param.name;
+    let ident = param_ident(param);
+    if field_is_option(param) && !param.required {
+        quote!(out.optional_field(#name, &self.#ident);)
+    } else {
+        quote!(out.field(#name, &self.#ident);)
+    }
 }
 
 fn default_fn(op: &Operation, param: &Param) -> Option<TokenStream> {

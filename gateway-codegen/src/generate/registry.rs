@@ -185,11 +185,7 @@ fn descriptor(id: usize, interface_index: usize, op: &Operation) -> TokenStream 
     }
     if !op.params.is_empty() {
         let params = op.params.iter().map(param_descriptor);
-        let ty = type_ident(op);
-        let lifetime = super::types::needs_lifetime(&op.params).then(|| quote!(<'static>));
-        tokens.extend(quote! {
-            .params(&[#(#params),*], ::gateway_runtime::params_schema::<params::#ty #lifetime>)
-        });
+        tokens.extend(quote!(.params(&[#(#params),*])));
     }
     if op.returns != Type::None {
         let returns = type_desc(&op.returns);
@@ -248,7 +244,20 @@ fn param_descriptor(param: &Param) -> TokenStream {
     if let Some(description) = &param.description {
         tokens.extend(quote!(.describe(#description)));
     }
+    if names_rust_type(&param.ty) {
+        let ty = super::types::rust_type(&param.ty, super::types::Paths::Generated);
+        tokens.extend(quote!(.schema_with(::gateway_runtime::schema_of::<#ty>)));
+    }
     tokens
+}
+
+/// Whether `ty` is or contains a Rust type, whose schema only its `JsonSchema` impl knows.
+fn names_rust_type(ty: &Type) -> bool {
+    match ty {
+        Type::Rust(_) => true,
+        Type::ListOf(inner) | Type::MapOf(inner) | Type::Optional(inner) => names_rust_type(inner),
+        _ => false,
+    }
 }
 
 fn type_desc(ty: &Type) -> TokenStream {

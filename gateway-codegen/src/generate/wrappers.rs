@@ -70,7 +70,7 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     let fields = op.params.iter().map(|p| field_init(op, p));
     let output = rust_type(&op.returns, Paths::Generated);
     let asyncness = op.is_async.then(|| quote!(async));
-    let (first, result) = super::call::run(interface, op);
+    let (first, result) = super::call::run(&quote!(self), interface, op);
     quote! {
         #doc
         pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {

@@ -49,9 +49,6 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "BTreeMap",
     "Cow",
     "OpResult",
-    "Serialize",
-    "Deserialize",
-    "JsonSchema",
 ];
 
 /// What kind of name is checked, which decides its rule.

@@ -194,10 +194,10 @@ impl ResultCaches {
     }
 
     /// The key of a call of `op` with `params`; `None` when its result is not cached.
-    pub(crate) fn key<P: Serialize>(
+    pub(crate) fn key(
         &self,
         op: &OperationDescriptor,
-        params: &P,
+        params: impl FnOnce() -> String,
     ) -> Option<CacheKey> {
         self.slots.get(op.id)?.ttl?;
         key_with(
@@ -224,15 +224,15 @@ impl ResultCaches {
 }
 
 /// The key of `params` in generation `generation`, if caching is on and they serialize.
-pub(crate) fn key_with<P: Serialize>(
+pub(crate) fn key_with(
     config: &CacheConfig,
     generation: u64,
-    params: &P,
+    params: impl FnOnce() -> String,
 ) -> Option<CacheKey> {
     if !config.enabled {
         return None;
     }
-    let params = serde_json::to_string(params).ok()?.into_boxed_str();
+    let params = params().into_boxed_str();
     Some(CacheKey { generation, params })
 }
 

@@ -7,7 +7,7 @@ use crate::descriptor::{OperationDescriptor, ParamDescriptor, Registry, TypeDesc
 use crate::params::{describe, fits};
 use crate::suggest::closest;
 use schemars::Schema;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::collections::HashSet;
 
 /// Rust keywords, which the manifest refuses as names (kept equal to the manifest
@@ -160,7 +160,7 @@ pub(crate) fn check(
         .unwrap_or(usize::MAX);
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let params: &'static [ParamDescriptor] = Box::leak(params.into_boxed_slice());
-    let schema: &'static Schema = Box::leak(Box::new(schema(params)));
+    let schema: &'static Schema = Box::leak(Box::new(crate::params_schema::params_schema(params)));
     let mut op = OperationDescriptor::new(
         id,
         leak(&format!("{}.{}", spec.interface, spec.operation)),
@@ -315,51 +315,4 @@ fn parameters(spec: &OperationSpec, problems: &mut Vec<Problem>) -> Vec<ParamDes
         }
     }
     params
-}
-
-/// The JSON Schema of a parameters object, as the generated code's schemas describe them.
-fn schema(params: &[ParamDescriptor]) -> Schema {
-    let mut properties = Map::new();
-    for param in params {
-        let mut property = type_schema(&param.ty);
-        if let Value::Object(object) = &mut property {
-            if !param.description.is_empty() {
-                object.insert("description".into(), param.description.into());
-            }
-            if let Some(default) = param.default.and_then(|d| serde_json::from_str(d).ok()) {
-                object.insert("default".into(), default);
-            }
-        }
-        properties.insert(param.name.into(), property);
-    }
-    let required: Vec<&str> = params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| p.name)
-        .collect();
-    let value = json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    });
-    Schema::try_from(value).unwrap_or_default()
-}
-
-fn type_schema(ty: &TypeDesc) -> Value {
-    match ty {
-        TypeDesc::String => json!({"type": "string"}),
-        TypeDesc::Int => json!({"type": "integer"}),
-        TypeDesc::Float => json!({"type": "number"}),
-        TypeDesc::Bool => json!({"type": "boolean"}),
-        TypeDesc::Any | TypeDesc::Rust(_) => json!({}),
-        TypeDesc::Dict => json!({"type": "object"}),
-        TypeDesc::List => json!({"type": "array"}),
-        TypeDesc::None => json!({"type": "null"}),
-        TypeDesc::ListOf(item) => json!({"type": "array", "items": type_schema(item)}),
-        TypeDesc::MapOf(item) => {
-            json!({"type": "object", "additionalProperties": type_schema(item)})
-        }
-        TypeDesc::Optional(inner) => json!({"anyOf": [type_schema(inner), {"type": "null"}]}),
-    }
 }

@@ -1,0 +1,234 @@
+//! How a parameter struct is read from and written to JSON: the [`Params`] trait, which the
+//! generated code implements for each operation's struct with one short, non-generic body.
+//!
+//! Deriving serde's and schemars' traits for a thousand parameter structs made a crate with a
+//! large manifest slow to check, since each derive expands to pages of code. The generated
+//! `decode` and `encode` instead name each field once and leave the work to the generic
+//! methods of [`Fields`] and [`Encoder`], which the compiler checks once for all operations.
+//! The declaration's order is the struct's order, so fields are found by index in
+//! [`OperationDescriptor::params`].
+
+use crate::descriptor::OperationDescriptor;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The parameters of one operation, as a struct the generated code declares.
+///
+/// [`crate::decode_params`] calls `decode` after checking the parameters' shape. A
+/// hand-written implementation reads each declared parameter exactly once, in declaration
+/// order:
+///
+/// ```
+/// use gateway_runtime::{Encoder, FieldError, Fields, Params, ParamsKey};
+///
+/// struct Put {
+///     key: String,
+///     ttl: Option<i64>,
+/// }
+///
+/// impl<'v> Params<'v> for Put {
+///     fn decode(fields: &mut Fields<'v>) -> Result<Self, FieldError> {
+///         Ok(Put { key: fields.required(0)?, ttl: fields.optional(1)? })
+///     }
+/// }
+///
+/// // Only for the parameters of a `cacheable` operation.
+/// impl ParamsKey for Put {
+///     fn encode(&self, out: &mut Encoder) {
+///         out.field("key", &self.key);
+///         out.optional_field("ttl", &self.ttl);
+///     }
+/// }
+/// ```
+pub trait Params<'v>: Sized {
+    /// Reads the struct from the call's parameters; strings may borrow from them.
+    fn decode(fields: &mut Fields<'v>) -> Result<Self, FieldError>;
+}
+
+/// Parameters that key the result cache: those of `cacheable` operations.
+pub trait ParamsKey {
+    /// Writes the parameters as a JSON object: the same parameters always give the same text.
+    fn encode(&self, out: &mut Encoder);
+}
+
+/// Why a parameter could not be read: its path and serde's message. Reported only when the
+/// declaration-based check finds nothing more precise (see [`crate::check_params`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `tags[2]`: the parameter, then the place inside it.
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+}
+
+/// The parameters object of one call, read field by field in declaration order.
+#[derive(Debug)]
+pub struct Fields<'v> {
+    op: &'static OperationDescriptor,
+    object: &'v Map<String, Value>,
+    /// How many of the object's entries were read: fewer than its length means an entry the
+    /// declaration does not have.
+    read: usize,
+}
+
+impl<'v> Fields<'v> {
+    /// The fields of `object`, declared by `op`.
+    pub(crate) fn new(op: &'static OperationDescriptor, object: &'v Map<String, Value>) -> Self {
+        Self {
+            op,
+            object,
+            read: 0,
+        }
+    }
+
+    /// Whether every entry of the object was read, so none is undeclared.
+    pub(crate) fn all_read(&self) -> bool {
+        self.read == self.object.len()
+    }
+
+    fn get(&mut self, index: usize) -> (&'static str, Option<&'v Value>) {
+        let name = self.op.params.get(index).map_or("", |p| p.name);
+        let value = self.object.get(name);
+        self.read += usize::from(value.is_some());
+        (name, value)
+    }
+
+    /// A parameter that must be present (though it may be `null` when its type allows).
+    pub fn required<T: Deserialize<'v>>(&mut self, index: usize) -> Result<T, FieldError> {
+        match self.get(index) {
+            (name, Some(value)) => decode(name, value),
+            (name, None) => Err(missing(name)),
+        }
+    }
+
+    /// A parameter that may be omitted: `None` when it is absent or `null`.
+    pub fn optional<T: Deserialize<'v>>(&mut self, index: usize) -> Result<Option<T>, FieldError> {
+        match self.get(index) {
+            (_, None | Some(Value::Null)) => Ok(None),
+            (name, Some(value)) => decode(name, value).map(Some),
+        }
+    }
+
+    /// A parameter with a default, which `default` makes when it is absent.
+    pub fn or<T: Deserialize<'v>>(
+        &mut self,
+        index: usize,
+        default: fn() -> T,
+    ) -> Result<T, FieldError> {
+        match self.get(index) {
+            (name, Some(value)) => decode(name, value),
+            (_, None) => Ok(default()),
+        }
+    }
+
+    /// A string parameter that must be present, borrowed from the call's parameters.
+    pub fn text(&mut self, index: usize) -> Result<Cow<'v, str>, FieldError> {
+        match self.get(index) {
+            (name, Some(value)) => text(name, value),
+            (name, None) => Err(missing(name)),
+        }
+    }
+
+    /// A string parameter that may be omitted, borrowed: `None` when absent or `null`.
+    pub fn optional_text(&mut self, index: usize) -> Result<Option<Cow<'v, str>>, FieldError> {
+        match self.get(index) {
+            (_, None | Some(Value::Null)) => Ok(None),
+            (name, Some(value)) => text(name, value).map(Some),
+        }
+    }
+
+    /// A string parameter with a default, borrowed when given.
+    pub fn text_or(
+        &mut self,
+        index: usize,
+        default: fn() -> Cow<'v, str>,
+    ) -> Result<Cow<'v, str>, FieldError> {
+        match self.get(index) {
+            (name, Some(value)) => text(name, value),
+            (_, None) => Ok(default()),
+        }
+    }
+}
+
+fn missing(name: &str) -> FieldError {
+    FieldError {
+        path: name.to_owned(),
+        message: "missing".into(),
+    }
+}
+
+fn text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, FieldError> {
+    match value {
+        Value::String(text) => Ok(Cow::Borrowed(text)),
+        other => Err(FieldError {
+            path: name.to_owned(),
+            message: format!("expected a string, found {}", crate::describe(other)),
+        }),
+    }
+}
+
+fn decode<'v, T: Deserialize<'v>>(name: &str, value: &'v Value) -> Result<T, FieldError> {
+    T::deserialize(value).map_err(|_| {
+        // Decoding failed: decode again, tracking the path, to say where.
+        let error = match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(_) => None,
+            Err(error) => Some(error),
+        };
+        let (inner, message) = error.map_or_else(
+            || (String::new(), "invalid value".to_owned()),
+            |e| (e.path().to_string(), e.into_inner().to_string()),
+        );
+        let path = match inner.as_str() {
+            "" | "." => name.to_owned(),
+            inner if inner.starts_with('[') => format!("{name}{inner}"),
+            inner => format!("{name}.{inner}"),
+        };
+        FieldError { path, message }
+    })
+}
+
+/// Writes a parameter struct as JSON text, field by field.
+#[derive(Debug, Default)]
+pub struct Encoder {
+    text: String,
+}
+
+impl Encoder {
+    /// Writes `"name": value`.
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.text.push(if self.text.is_empty() { '{' } else { ',' });
+        // Writing into a String fails only if a value's own Serialize fails; such a value is
+        // written as null, so the text stays valid JSON.
+        let name = serde_json::to_string(name).unwrap_or_default();
+        self.text.push_str(&name);
+        self.text.push(':');
+        match serde_json::to_string(value) {
+            Ok(json) => self.text.push_str(&json),
+            Err(_) => self.text.push_str("null"),
+        }
+    }
+
+    /// Writes `"name": value` when `value` is `Some`, nothing when it is `None`.
+    pub fn optional_field<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(name, value);
+        }
+    }
+
+    /// The JSON object written so far.
+    pub fn finish(mut self) -> String {
+        if self.text.is_empty() {
+            self.text.push('{');
+        }
+        self.text.push('}');
+        self.text
+    }
+}
+
+/// `params` as a JSON object's text.
+pub fn encode_params<P: ParamsKey>(params: &P) -> String {
+    let mut out = Encoder::default();
+    params.encode(&mut out);
+    out.finish()
+}
