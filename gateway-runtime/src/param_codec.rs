@@ -232,3 +232,132 @@ pub fn encode_params<P: ParamsKey>(params: &P) -> String {
     params.encode(&mut out);
     out.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::descriptor::{ParamDescriptor, TypeDesc};
+    use crate::error::{GatewayError, ParamProblem};
+    use crate::params::decode_params;
+    use serde_json::json;
+
+    static PARAMS: [ParamDescriptor; 4] = [
+        ParamDescriptor::new("key", TypeDesc::String).required(),
+        ParamDescriptor::new("note", TypeDesc::Optional(&TypeDesc::String)).required(),
+        ParamDescriptor::new("limit", TypeDesc::Int).default_json("10"),
+        ParamDescriptor::new("point", TypeDesc::Rust("Point")),
+    ];
+    static OP: OperationDescriptor =
+        OperationDescriptor::new(0, "T.get", "t_get", ("T", 0), "get").params(&PARAMS);
+
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct Point {
+        x: i64,
+        y: i64,
+    }
+
+    #[derive(Debug)]
+    struct Get<'a> {
+        key: Cow<'a, str>,
+        note: Option<String>,
+        limit: i64,
+        point: Option<Point>,
+    }
+
+    fn ten() -> i64 {
+        10
+    }
+
+    impl<'a> Params<'a> for Get<'a> {
+        fn decode(fields: &mut Fields<'a>) -> Result<Self, FieldError> {
+            Ok(Get {
+                key: fields.text(0)?,
+                note: fields.required(1)?,
+                limit: fields.or(2, ten)?,
+                point: fields.optional(3)?,
+            })
+        }
+    }
+
+    impl ParamsKey for Get<'_> {
+        fn encode(&self, out: &mut Encoder) {
+            out.field("key", &self.key);
+            out.field("note", &self.note);
+            out.field("limit", &self.limit);
+            out.optional_field("point", &self.point);
+        }
+    }
+
+    fn problems(mut params: Value) -> Vec<ParamProblem> {
+        match decode_params::<Get<'_>>(&OP, &mut params) {
+            Err(GatewayError::InvalidParams { problems, .. }) => problems,
+            other => panic!("expected invalid parameters, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn strings_are_borrowed_and_defaults_applied() {
+        let mut params = json!({"key": "k", "note": null});
+        let get: Get<'_> = decode_params(&OP, &mut params).unwrap();
+        assert!(matches!(get.key, Cow::Borrowed("k")), "{:?}", get.key);
+        assert_eq!((get.note, get.limit, get.point), (None, 10, None));
+    }
+
+    #[test]
+    fn a_required_optional_must_be_present_though_it_may_be_null() {
+        assert_eq!(
+            problems(json!({"key": "k"})),
+            [ParamProblem::Missing {
+                name: "note",
+                expected: "optional<string>".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_undeclared_parameter_fails_even_when_every_declared_one_decodes() {
+        let found = problems(json!({"key": "k", "note": "n", "extra": 1}));
+        assert!(
+            matches!(&found[..], [ParamProblem::Unexpected { name, .. }] if name == "extra"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_rust_type_that_does_not_decode_is_reported_with_its_path() {
+        let found = problems(json!({"key": "k", "note": null, "point": {"x": 1, "y": "2"}}));
+        match &found[..] {
+            [ParamProblem::Invalid { path, message }] => {
+                assert_eq!(path, "point.y");
+                assert!(message.contains("invalid type"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_index_past_the_declaration_is_an_error_not_a_panic() {
+        let object = serde_json::Map::new();
+        let mut fields = Fields::new(&OP, &object);
+        assert!(fields.required::<i64>(9).is_err());
+        assert_eq!(fields.optional::<i64>(9), Ok(None));
+    }
+
+    #[test]
+    fn encoding_is_stable_json_that_leaves_out_omitted_optionals() {
+        let mut params = json!({"point": {"y": 2, "x": 1}, "note": "n", "key": "k\"q"});
+        let get: Get<'_> = decode_params(&OP, &mut params).unwrap();
+        let text = encode_params(&get);
+        assert_eq!(
+            text,
+            r#"{"key":"k\"q","note":"n","limit":10,"point":{"x":1,"y":2}}"#
+        );
+        let mut params = json!({"key": "k", "note": null});
+        let without: Get<'_> = decode_params(&OP, &mut params).unwrap();
+        assert_eq!(
+            encode_params(&without),
+            r#"{"key":"k","note":null,"limit":10}"#
+        );
+        assert_eq!(Encoder::default().finish(), "{}");
+    }
+}

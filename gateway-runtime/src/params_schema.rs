@@ -73,3 +73,49 @@ fn type_schema(ty: &TypeDesc) -> Value {
         TypeDesc::Optional(inner) => json!({"anyOf": [type_schema(inner), {"type": "null"}]}),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Entry {
+        key: String,
+    }
+
+    static PARAMS: [ParamDescriptor; 3] = [
+        ParamDescriptor::new("key", TypeDesc::String)
+            .required()
+            .describe("The key."),
+        ParamDescriptor::new("limit", TypeDesc::Int).default_json("10"),
+        ParamDescriptor::new("entries", TypeDesc::ListOf(&TypeDesc::Rust("Entry")))
+            .schema_with(schema_of::<Vec<Entry>>),
+    ];
+
+    #[test]
+    fn manifest_types_map_to_json_schema_and_rust_types_bring_their_definitions() {
+        let schema = params_schema(&PARAMS).to_value();
+        assert_eq!(
+            schema["properties"]["key"],
+            json!({"type": "string", "description": "The key."})
+        );
+        assert_eq!(
+            schema["properties"]["limit"],
+            json!({"type": "integer", "format": "int64", "default": 10})
+        );
+        assert_eq!(
+            schema["properties"]["entries"],
+            json!({"type": "array", "items": {"$ref": "#/$defs/Entry"}})
+        );
+        assert_eq!(schema["$defs"]["Entry"]["required"], json!(["key"]));
+        assert_eq!(schema["required"], json!(["key"]));
+        assert_eq!(schema["additionalProperties"], json!(false));
+    }
+
+    #[test]
+    fn without_rust_types_there_are_no_definitions() {
+        let schema = params_schema(&PARAMS[..2]).to_value();
+        assert!(schema.get("$defs").is_none(), "{schema}");
+    }
+}
