@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 ///
 /// It writes `gateway.rs` (include it with `gateway_runtime::include_gateway!()`),
 /// `gateway-model.json` (the validated model, which `#[operation]` reads instead of validating
-/// the manifest again) and `API.md`; each only when its content changed.
+/// the manifest again) and `API.md`; each only when its content changed. When neither the
+/// validated model nor the generator changed since the last run (the manifest was saved
+/// unchanged, or edited only in comments), the files on disk are kept without generating
+/// them again.
 ///
 /// ```no_run
 /// // build.rs, in `fn main()`:
@@ -100,12 +103,24 @@ impl Builder {
         };
         let model_json = serde_json::to_string_pretty(&model_file)
             .map_err(|e| BuildError::Config(e.to_string()))?;
-        write_if_changed(
-            &out_dir.join("gateway.rs"),
-            &manifest.generate(&self.module),
-        )?;
+        let stamp_path = out_dir.join(STAMP_FILE);
+        let stamp = stamp(&model_json);
+        let outputs = [out_dir.join("gateway.rs"), out_dir.join("API.md")];
+        let up_to_date = stamp.as_ref().is_some_and(|stamp| {
+            std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == *stamp)
+                && outputs.iter().all(|path| path.is_file())
+        });
+        if up_to_date {
+            // The same model and the same generator: the files on disk are what generating
+            // again would write.
+            return Ok(manifest);
+        }
+        write_if_changed(&outputs[0], &manifest.generate(&self.module))?;
         write_if_changed(&out_dir.join(MODEL_FILE), &model_json)?;
-        write_if_changed(&out_dir.join("API.md"), &manifest.docs())?;
+        write_if_changed(&outputs[1], &manifest.docs())?;
+        if let Some(stamp) = stamp {
+            write_if_changed(&stamp_path, &stamp)?;
+        }
         Ok(manifest)
     }
 
@@ -155,6 +170,34 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+/// The file that records what the files in `OUT_DIR` were generated from.
+const STAMP_FILE: &str = "gateway.stamp";
+
+/// What the generated files depend on: the validated model (with the module's name and the
+/// manifest's path) and the generator, identified by the build script's executable, which
+/// cargo links anew whenever the generator or the build script changes. `None` when the
+/// executable cannot be identified: then the files are always generated.
+fn stamp(model_json: &str) -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let metadata = std::fs::metadata(&exe).ok()?;
+    let modified = metadata
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(model_json, &mut hasher);
+    Some(format!(
+        "generator {} {} {} {}.{:09}\nmodel {:016x}\n",
+        env!("CARGO_PKG_VERSION"),
+        exe.display(),
+        metadata.len(),
+        modified.as_secs(),
+        modified.subsec_nanos(),
+        std::hash::Hasher::finish(&hasher)
+    ))
+}
 
 /// Writes `content` unless the file already holds it, so unchanged output keeps its mtime.
 pub(crate) fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> {

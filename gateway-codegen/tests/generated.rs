@@ -87,6 +87,37 @@ fn the_builder_writes_only_what_changed() {
     builder.compile().unwrap();
     assert_eq!(modified(), first, "unchanged output is not rewritten");
 
+    // The stamp records what the files were made from; with it and the files in place, an
+    // unchanged model is not generated again: a file edited by hand stays as it is...
+    assert!(dir.join("gateway.stamp").is_file());
+    std::fs::write(dir.join("API.md"), "edited").unwrap();
+    builder.compile().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("API.md")).unwrap(),
+        "edited"
+    );
+    // ...until a file is missing, or the stamp does not match.
+    std::fs::remove_file(dir.join("API.md")).unwrap();
+    builder.compile().unwrap();
+    assert!(
+        std::fs::read_to_string(dir.join("API.md"))
+            .unwrap()
+            .starts_with("<!-- @generated")
+    );
+    std::fs::write(dir.join("API.md"), "edited").unwrap();
+    std::fs::write(dir.join("gateway.stamp"), "another generator").unwrap();
+    builder.compile().unwrap();
+    assert!(
+        std::fs::read_to_string(dir.join("API.md"))
+            .unwrap()
+            .starts_with("<!-- @generated")
+    );
+    assert_eq!(
+        modified(),
+        first,
+        "regenerated, the same code is not rewritten"
+    );
+
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
