@@ -161,7 +161,7 @@ enum Change {
 }
 
 /// The description that [`Change::Edit`] rewords, in both wordings.
-const WORDINGS: [&str; 2] = ["Gets one entry; calls", "Gets one entry: calls"];
+const WORDINGS: [&str; 2] = ["Gets one entry; calls", "Gets one entry, calls"];
 
 /// Changes `file` as `change` says and times a check, making sure the check did the work it
 /// is timed for.
