@@ -171,10 +171,7 @@ fn text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, FieldError> {
 fn decode<'v, T: Deserialize<'v>>(name: &str, value: &'v Value) -> Result<T, FieldError> {
     T::deserialize(value).map_err(|_| {
         // Decoding failed: decode again, tracking the path, to say where.
-        let error = match serde_path_to_error::deserialize::<_, T>(value) {
-            Ok(_) => None,
-            Err(error) => Some(error),
-        };
+        let error = serde_path_to_error::deserialize::<_, T>(value).err();
         let (inner, message) = error.map_or_else(
             || (String::new(), "invalid value".to_owned()),
             |e| (e.path().to_string(), e.into_inner().to_string()),
