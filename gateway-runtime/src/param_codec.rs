@@ -88,8 +88,11 @@ impl<'v> Fields<'v> {
     }
 
     fn get(&mut self, index: usize) -> (&'static str, Option<&'v Value>) {
-        let name = self.op.params.get(index).map_or("", |p| p.name);
-        let value = self.object.get(name);
+        // An index past the declaration (a hand-written impl's mistake) reads nothing.
+        let Some(param) = self.op.params.get(index) else {
+            return ("", None);
+        };
+        let (name, value) = (param.name, self.object.get(param.name));
         self.read += usize::from(value.is_some());
         (name, value)
     }
@@ -334,7 +337,8 @@ mod tests {
 
     #[test]
     fn an_index_past_the_declaration_is_an_error_not_a_panic() {
-        let object = serde_json::Map::new();
+        // Not even an entry with an empty name is read for it.
+        let object = serde_json::Map::from_iter([(String::new(), json!(1))]);
         let mut fields = Fields::new(&OP, &object);
         assert!(fields.required::<i64>(9).is_err());
         assert_eq!(fields.optional::<i64>(9), Ok(None));
