@@ -188,25 +188,24 @@ fn decode<'v, T: Deserialize<'v>>(name: &str, value: &'v Value) -> Result<T, Fie
     })
 }
 
-/// Writes a parameter struct as JSON text, field by field.
+/// Writes a parameter struct as JSON text, field by field, into one buffer.
 #[derive(Debug, Default)]
 pub struct Encoder {
-    text: String,
+    text: Vec<u8>,
+    /// Whether a value's own `Serialize` failed: then there is no text to key a cache with.
+    failed: bool,
 }
 
 impl Encoder {
     /// Writes `"name": value`.
     pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        self.text.push(if self.text.is_empty() { '{' } else { ',' });
-        // Writing into a String fails only if a value's own Serialize fails; such a value is
-        // written as null, so the text stays valid JSON.
-        let name = serde_json::to_string(name).unwrap_or_default();
-        self.text.push_str(&name);
-        self.text.push(':');
-        match serde_json::to_string(value) {
-            Ok(json) => self.text.push_str(&json),
-            Err(_) => self.text.push_str("null"),
-        }
+        self.text
+            .push(if self.text.is_empty() { b'{' } else { b',' });
+        let written = serde_json::to_writer(&mut self.text, name).is_ok() && {
+            self.text.push(b':');
+            serde_json::to_writer(&mut self.text, value).is_ok()
+        };
+        self.failed |= !written;
     }
 
     /// Writes `"name": value` when `value` is `Some`, nothing when it is `None`.
@@ -216,18 +215,23 @@ impl Encoder {
         }
     }
 
-    /// The JSON object written so far.
-    pub fn finish(mut self) -> String {
-        if self.text.is_empty() {
-            self.text.push('{');
+    /// The JSON object written, or `None` if a value could not be written.
+    pub fn finish(mut self) -> Option<String> {
+        if self.failed {
+            return None;
         }
-        self.text.push('}');
-        self.text
+        if self.text.is_empty() {
+            self.text.push(b'{');
+        }
+        self.text.push(b'}');
+        // serde_json writes UTF-8 only.
+        String::from_utf8(self.text).ok()
     }
 }
 
-/// `params` as a JSON object's text.
-pub fn encode_params<P: ParamsKey>(params: &P) -> String {
+/// `params` as a JSON object's text; `None` when one of them cannot be written as JSON, so
+/// that such a call is not cached rather than cached under a key another call could share.
+pub fn encode_params<P: ParamsKey>(params: &P) -> Option<String> {
     let mut out = Encoder::default();
     params.encode(&mut out);
     out.finish()
@@ -350,15 +354,29 @@ mod tests {
         let get: Get<'_> = decode_params(&OP, &mut params).unwrap();
         let text = encode_params(&get);
         assert_eq!(
-            text,
+            text.as_deref().unwrap(),
             r#"{"key":"k\"q","note":"n","limit":10,"point":{"x":1,"y":2}}"#
         );
         let mut params = json!({"key": "k", "note": null});
         let without: Get<'_> = decode_params(&OP, &mut params).unwrap();
         assert_eq!(
-            encode_params(&without),
+            encode_params(&without).as_deref().unwrap(),
             r#"{"key":"k","note":null,"limit":10}"#
         );
-        assert_eq!(Encoder::default().finish(), "{}");
+        assert_eq!(Encoder::default().finish().as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_written_gives_no_key() {
+        struct Unwritable;
+        impl Serialize for Unwritable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no JSON form"))
+            }
+        }
+        let mut out = Encoder::default();
+        out.field("a", &1);
+        out.field("b", &Unwritable);
+        assert_eq!(out.finish(), None);
     }
 }

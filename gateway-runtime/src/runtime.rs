@@ -133,8 +133,9 @@ impl Runtime {
     }
 
     /// The result-cache key of a call of `op` with its decoded `params`; `None` when the
-    /// operation is not `cacheable` or caching is off. Read it before the call: it names the
-    /// interface's generation the call started in.
+    /// operation is not `cacheable`, caching is off, or a parameter has no JSON form (such a
+    /// call is not cached). Read it before the call: it names the interface's generation the
+    /// call started in.
     #[inline]
     pub fn cache_key<P: ParamsKey>(
         &self,

@@ -197,7 +197,7 @@ impl ResultCaches {
     pub(crate) fn key(
         &self,
         op: &OperationDescriptor,
-        params: impl FnOnce() -> String,
+        params: impl FnOnce() -> Option<String>,
     ) -> Option<CacheKey> {
         self.slots.get(op.id)?.ttl?;
         key_with(
@@ -227,12 +227,12 @@ impl ResultCaches {
 pub(crate) fn key_with(
     config: &CacheConfig,
     generation: u64,
-    params: impl FnOnce() -> String,
+    params: impl FnOnce() -> Option<String>,
 ) -> Option<CacheKey> {
     if !config.enabled {
         return None;
     }
-    let params = params().into_boxed_str();
+    let params = params()?.into_boxed_str();
     Some(CacheKey { generation, params })
 }
 

@@ -257,7 +257,7 @@ impl Runtime {
         self.free_tier.check(op)?;
         let params = prepare(op, params)?;
         let generation = self.caches.generation(op.interface_index);
-        match key_with(&self.caches.config, generation, || params.to_string())
+        match key_with(&self.caches.config, generation, || Some(params.to_string()))
             .filter(|_| op.cacheable.is_some())
         {
             Some(key) => {
