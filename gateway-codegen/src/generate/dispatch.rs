@@ -27,9 +27,9 @@ pub fn method(model: &Model) -> TokenStream {
                     .any(|op| op.is_async == is_async)
             };
             let sync = has(false)
-                .then(|| quote!((false, #index) => dispatch::sync_ops::#module(self, id, params),));
+                .then(|| quote!((false, #index) => dispatch::sync_ops::#module(self, id, op, params),));
             let asynchronous = has(true).then(
-                || quote!((true, #index) => dispatch::async_ops::#module(self, id, params).await,),
+                || quote!((true, #index) => dispatch::async_ops::#module(self, id, op, params).await,),
             );
             sync.into_iter().chain(asynchronous)
         });
@@ -115,9 +115,9 @@ fn function(interface: &Interface, is_async: bool) -> Option<TokenStream> {
         pub(in super::super) #asyncness fn #name(
             gateway: &Gateway,
             id: OperationId,
+            op: &'static OperationDescriptor,
             mut params: Value,
         ) -> Result<Value, GatewayError> {
-            let op = id.descriptor();
             match id {
                 #(#arms)*
                 _ => Err(REGISTRY.unknown(op.interface, op.operation)),
