@@ -260,13 +260,17 @@ pub struct OperationDescriptor {
 
 impl OperationDescriptor {
     /// An operation with no parameters, returning nothing, and default flags.
+    ///
+    /// `name` is the qualified name, `INTERFACE.operation`; the interface and operation names
+    /// are its parts before and after the first `.` (a name without one is all interface).
+    /// `interface_index` is the interface's position in the registry.
     pub const fn new(
         id: usize,
         name: &'static str,
         wrapper: &'static str,
-        (interface, interface_index): (&'static str, usize),
-        operation: &'static str,
+        interface_index: usize,
     ) -> Self {
+        let (interface, operation) = split_qualified(name);
         Self {
             id,
             name,
@@ -488,4 +492,42 @@ pub enum Priority {
     Normal,
     /// Served while others are throttled or blocked.
     Critical,
+}
+
+/// `INTERFACE.operation` split at its first `.`, at compile time.
+const fn split_qualified(name: &'static str) -> (&'static str, &'static str) {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'.' {
+            let (interface, rest) = name.split_at(i);
+            let (_, operation) = rest.split_at(1);
+            return (interface, operation);
+        }
+        i += 1;
+    }
+    (name, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qualified_name_gives_interface_and_operation() {
+        static OP: OperationDescriptor = OperationDescriptor::new(0, "HTTP_CLIENT.get", "get", 2);
+        assert_eq!((OP.interface, OP.operation), ("HTTP_CLIENT", "get"));
+        assert_eq!(
+            (OP.name, OP.wrapper, OP.interface_index),
+            ("HTTP_CLIENT.get", "get", 2)
+        );
+    }
+
+    #[test]
+    fn only_the_first_dot_splits_and_a_name_without_one_is_all_interface() {
+        assert_eq!(split_qualified("A.b.c"), ("A", "b.c"));
+        assert_eq!(split_qualified("A."), ("A", ""));
+        assert_eq!(split_qualified("PLAIN"), ("PLAIN", ""));
+        assert_eq!(split_qualified(""), ("", ""));
+    }
 }

@@ -39,6 +39,7 @@ pub use descriptor::{
     Registry, TypeDesc, Visibility,
 };
 pub use error::{BoxError, GatewayError, OpResult, OperationError, ParamProblem};
+pub use json_call::JsonCall;
 pub use lmms::{
     AnyModule, Clock, Config, ConfigError, Kept, Maintain, MaintenanceReport, ManualClock, Module,
     Reaper, Stats, SystemClock,

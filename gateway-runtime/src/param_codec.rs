@@ -252,7 +252,7 @@ mod tests {
         ParamDescriptor::new("point", TypeDesc::Rust("Point")),
     ];
     static OP: OperationDescriptor =
-        OperationDescriptor::new(0, "T.get", "t_get", ("T", 0), "get").params(&PARAMS);
+        OperationDescriptor::new(0, "T.get", "t_get", 0).params(&PARAMS);
 
     #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
     struct Point {

@@ -3,12 +3,15 @@
 //! Parameters are checked against the operation's declaration before serde sees them, so a
 //! caller learns about every missing, unexpected or ill-typed parameter at once, each by name.
 
+use crate::Dict;
 use crate::descriptor::{OperationDescriptor, TypeDesc};
 use crate::error::{GatewayError, ParamProblem};
 use crate::param_codec::{FieldError, Fields, Params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::any::Any;
+use std::collections::BTreeMap;
 
 /// The deepest nesting of lists and objects accepted in parameters, the parameters object
 /// being the first level: what a request body can carry anyway (serde_json parses text at
@@ -190,14 +193,46 @@ pub(crate) fn drop_omitted(op: &OperationDescriptor, object: &mut serde_json::Ma
 }
 
 /// Encodes a typed result as JSON.
-pub fn encode_result<T: Serialize>(
+///
+/// A result that already is made of JSON values (`any`, `dict`, `list`, `list<any>`,
+/// `map<any>`, `optional<any>`) is moved into one [`Value`] rather than encoded again, which
+/// saves a deep copy of, say, every value a batch operation returns.
+pub fn encode_result<T: Serialize + 'static>(
     op: &'static OperationDescriptor,
     result: Result<T, GatewayError>,
 ) -> Result<Value, GatewayError> {
-    serde_json::to_value(result?).map_err(|error| GatewayError::ResultEncoding {
+    into_value(result?).map_err(|error| GatewayError::ResultEncoding {
         operation: op.name,
         error,
     })
+}
+
+/// `value` as one JSON value: moved when its type is one of JSON values, encoded otherwise.
+/// The type tests are on a type known at compile time, so each monomorphised copy keeps one
+/// branch.
+fn into_value<T: Serialize + 'static>(value: T) -> serde_json::Result<Value> {
+    let mut slot = Some(value);
+    let any: &mut dyn Any = &mut slot;
+    let moved = if let Some(value) = take::<Value>(any) {
+        value
+    } else if let Some(items) = take::<Vec<Value>>(any) {
+        Value::Array(items)
+    } else if let Some(object) = take::<Dict>(any) {
+        Value::Object(object)
+    } else if let Some(map) = take::<BTreeMap<String, Value>>(any) {
+        Value::Object(map.into_iter().collect())
+    } else if let Some(value) = take::<Option<Value>>(any) {
+        value.unwrap_or(Value::Null)
+    } else {
+        // Nothing was taken: `slot` is still `Some`, which serde encodes as its content.
+        return serde_json::to_value(&slot);
+    };
+    Ok(moved)
+}
+
+/// The value in `slot` if it is an `Option<J>`, taken out of it.
+fn take<J: 'static>(slot: &mut dyn Any) -> Option<J> {
+    slot.downcast_mut::<Option<J>>().and_then(Option::take)
 }
 
 /// Every problem of `params` against the declaration of `op`.
@@ -340,6 +375,42 @@ mod tests {
     /// `levels` one-element lists around `null`, built without recursing.
     fn nested(levels: usize) -> Value {
         (0..levels).fold(Value::Null, |inner, _| Value::Array(vec![inner]))
+    }
+
+    #[test]
+    fn results_made_of_json_values_are_moved_into_one() {
+        let object: Dict = [("a".to_owned(), json!(1))].into_iter().collect();
+        let map: BTreeMap<String, Value> = [("b".to_owned(), json!([2]))].into();
+        assert_eq!(into_value(json!({"x": [1]})).unwrap(), json!({"x": [1]}));
+        assert_eq!(into_value(vec![json!(1), json!("s")]).unwrap(), json!([1, "s"]));
+        assert_eq!(into_value(object).unwrap(), json!({"a": 1}));
+        assert_eq!(into_value(map).unwrap(), json!({"b": [2]}));
+        assert_eq!(into_value(Some(json!(true))).unwrap(), json!(true));
+        assert_eq!(into_value(None::<Value>).unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn other_results_are_encoded() {
+        #[derive(Serialize)]
+        struct Point {
+            x: i64,
+        }
+        assert_eq!(into_value(3_i64).unwrap(), json!(3));
+        assert_eq!(into_value(()).unwrap(), Value::Null);
+        assert_eq!(into_value(None::<i64>).unwrap(), Value::Null);
+        assert_eq!(into_value(vec![Some(1.5), None]).unwrap(), json!([1.5, null]));
+        assert_eq!(into_value(Point { x: 4 }).unwrap(), json!({"x": 4}));
+        let map: BTreeMap<String, Vec<Value>> = [("k".to_owned(), vec![json!(1)])].into();
+        assert_eq!(into_value(map).unwrap(), json!({"k": [1]}));
+    }
+
+    #[test]
+    fn a_result_serde_cannot_encode_is_an_error_naming_the_operation() {
+        static OP: OperationDescriptor = OperationDescriptor::new(0, "T.get", "t_get", 0);
+        let unencodable: BTreeMap<Vec<u8>, i64> = [(vec![1], 1)].into();
+        let error = encode_result(&OP, Ok(unencodable)).unwrap_err();
+        assert_eq!(error.kind(), "result_encoding");
+        assert!(error.to_string().contains("T.get"), "{error}");
     }
 
     #[test]

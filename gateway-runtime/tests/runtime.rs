@@ -59,10 +59,10 @@ static PARAMS: [ParamDescriptor; 3] = [
 ];
 
 static OPERATIONS: [OperationDescriptor; 4] = [
-    OperationDescriptor::new(0, "SLOW.get", "slow_get", ("SLOW", 0), "get"),
-    OperationDescriptor::new(1, "FLAKY.get", "flaky_get", ("FLAKY", 1), "get"),
-    OperationDescriptor::new(2, "EAGER.get", "eager_get", ("EAGER", 2), "get"),
-    OperationDescriptor::new(3, "PLAIN.put", "plain_put", ("PLAIN", 3), "put").params(&PARAMS),
+    OperationDescriptor::new(0, "SLOW.get", "slow_get", 0),
+    OperationDescriptor::new(1, "FLAKY.get", "flaky_get", 1),
+    OperationDescriptor::new(2, "EAGER.get", "eager_get", 2),
+    OperationDescriptor::new(3, "PLAIN.put", "plain_put", 3).params(&PARAMS),
 ];
 
 static REGISTRY: Registry = Registry::new("test.yaml", &INTERFACES, &OPERATIONS);
@@ -149,8 +149,7 @@ fn state_is_lazy_unless_preloaded() {
 
 #[test]
 fn an_operation_outside_the_registry_is_an_error_not_a_panic() {
-    static STRAY: OperationDescriptor =
-        OperationDescriptor::new(99, "X.y", "x_y", ("PLAIN", 3), "y");
+    static STRAY: OperationDescriptor = OperationDescriptor::new(99, "X.y", "x_y", 3);
     let f = Fixture::new();
     let error = f.runtime.call(&f.plain, &STRAY, |_| Ok(())).unwrap_err();
     assert_eq!(error.kind(), "init_failed");

@@ -4,7 +4,6 @@
 //! manifest always yields byte-identical code. Logic lives in `gateway-runtime`; the generated
 //! code only describes the operations and calls small runtime helpers.
 
-mod call;
 mod dispatch;
 mod gateway;
 pub mod naming;

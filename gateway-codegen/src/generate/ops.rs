@@ -81,17 +81,16 @@ pub fn call_signature(
         Paths::Generated => quote!(OpResult<#output>),
         Paths::Qualified => quote!(::gateway_runtime::OpResult<#output>),
     };
-    let has_lifetime = needs_lifetime(&op.params);
-    if op.is_async {
-        let params_lifetime = has_lifetime.then(|| quote!(<'a>));
-        quote! {
-            fn call<'a>(#state_name: &'a #state, #params_name: #module::params::#params #params_lifetime)
-                -> impl ::core::future::Future<Output = #result> + ::core::marker::Send + 'a
-        }
+    let params_lifetime = needs_lifetime(&op.params).then(|| quote!(<'_>));
+    // The future of an `async` core function borrows the state and the parameters, each for
+    // its own lifetime (a return-position `impl Trait` in a trait captures both), so the
+    // runtime can call it for any state borrow with parameters decoded earlier.
+    let output = if op.is_async {
+        quote!(impl ::core::future::Future<Output = #result> + ::core::marker::Send)
     } else {
-        let params_lifetime = has_lifetime.then(|| quote!(<'_>));
-        quote! {
-            fn call(#state_name: &#state, #params_name: #module::params::#params #params_lifetime) -> #result
-        }
+        result
+    };
+    quote! {
+        fn call(#state_name: &#state, #params_name: #module::params::#params #params_lifetime) -> #output
     }
 }

@@ -83,8 +83,8 @@ fn params_struct(op: &Operation) -> TokenStream {
         impl<'a> ::gateway_runtime::Params<'a> for #name #lifetime {
             fn decode(
                 #fields_arg: &mut ::gateway_runtime::Fields<'a>,
-            ) -> ::core::result::Result<Self, ::gateway_runtime::FieldError> {
-                ::core::result::Result::Ok(Self { #(#decoded,)* })
+            ) -> Result<Self, ::gateway_runtime::FieldError> {
+                Ok(Self { #(#decoded,)* })
             }
         }
 

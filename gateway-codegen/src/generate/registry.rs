@@ -175,10 +175,10 @@ pub fn state_type(state: Option<&str>) -> TokenStream {
 
 fn descriptor(id: usize, interface_index: usize, op: &Operation) -> TokenStream {
     let name = op.qualified_name();
-    let (wrapper, interface, operation) = (&op.wrapper, &op.interface, &op.name);
+    let wrapper = &op.wrapper;
     let (id, interface_index) = (super::int(id as u128), super::int(interface_index as u128));
     let mut tokens = quote! {
-        OperationDescriptor::new(#id, #name, #wrapper, (#interface, #interface_index), #operation)
+        OperationDescriptor::new(#id, #name, #wrapper, #interface_index)
     };
     if let Some(description) = &op.description {
         tokens.extend(quote!(.describe(#description)));

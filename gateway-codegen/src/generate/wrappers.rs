@@ -1,7 +1,7 @@
 //! Typed wrappers: one method per operation on `Gateway`, and one free function each that
 //! calls the process-wide gateway.
 
-use super::naming::{default_fn_ident, param_ident, type_ident, wrapper_ident};
+use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
@@ -70,14 +70,24 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     let fields = op.params.iter().map(|p| field_init(op, p));
     let output = rust_type(&op.returns, Paths::Generated);
     let asyncness = op.is_async.then(|| quote!(async));
-    let (first, result) = super::call::run(&quote!(self), interface, op);
+    // The runtime function that runs the core function, as the manifest's metadata asks:
+    // through the result cache for `cacheable` operations, awaiting for `async` ones; the
+    // dynamic path's `JsonCall` methods call the same ones.
+    let call = match (op.is_async, op.cacheable.is_some()) {
+        (false, false) => quote!(call_core),
+        (false, true) => quote!(call_core_cached),
+        (true, false) => quote!(call_core_async),
+        (true, true) => quote!(call_core_async_cached),
+    };
+    let wait = op.is_async.then(|| quote!(.await));
+    let module = module_ident(interface);
     quote! {
         #doc
         pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
             let params = params::#id { #(#fields),* };
             let op = OperationId::#id.descriptor();
-            #first
-            #result
+            let core = <Core as ops::#id>::call;
+            self.runtime.#call(&self.modules.#module, op, params, core)#wait
         }
     }
 }

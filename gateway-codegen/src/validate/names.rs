@@ -40,7 +40,8 @@ pub const RESERVED_WRAPPERS: &[&str] = &[
 /// Type names the generated `params` and `ops` modules use, which a wrapper's type name
 /// (`cache_get` -> `CacheGet`) would hide (`tests/generated_names.rs` checks the list).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self", "String", "Vec", "Option", "Value", "Dict", "BTreeMap", "Cow", "OpResult",
+    "Self", "String", "Vec", "Option", "Value", "Dict", "BTreeMap", "Cow", "OpResult", "Result",
+    "Ok",
 ];
 
 /// What kind of name is checked, which decides its rule.

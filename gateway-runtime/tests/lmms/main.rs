@@ -544,8 +544,7 @@ async fn the_service_trait_resolves_and_calls_only_this_gateways_operations() {
     assert!(Service::resolve(&gateway, "STORE", "nope").is_none());
 
     // A descriptor with a valid index from some other registry is not dispatched by its index.
-    static FOREIGN: OperationDescriptor =
-        OperationDescriptor::new(0, "OTHER.put", "other_put", ("OTHER", 0), "put");
+    static FOREIGN: OperationDescriptor = OperationDescriptor::new(0, "OTHER.put", "other_put", 0);
     assert_eq!(op.id, FOREIGN.id, "STORE.put is the first operation");
     let error = gateway.call(&FOREIGN, json!({})).await.unwrap_err();
     assert_eq!(error.kind(), "unknown_interface", "{error}");

@@ -165,8 +165,7 @@ pub(crate) fn check(
         id,
         leak(&format!("{}.{}", spec.interface, spec.operation)),
         leak(&spec.wrapper),
-        (leak(&spec.interface), interface_index),
-        leak(&spec.operation),
+        interface_index,
     )
     .describe(leak(&spec.description))
     .returns(returns.unwrap_or(TypeDesc::None));
