@@ -6,6 +6,7 @@
 //! that is never run, so one mistake does not also read as "operation not implemented".
 
 mod args;
+mod item;
 mod signature;
 pub mod types;
 
@@ -15,10 +16,10 @@ use crate::macros::{Located, locate};
 use crate::model::{Interface, Operation};
 use crate::suggest::did_you_mean;
 use args::Args;
+use item::CoreFn;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use std::path::Path;
-use syn::ItemFn;
 
 /// Expands `#[operation(args)] item`; `call_file` is the file the attribute is in, if known.
 pub fn expand_operation(
@@ -26,7 +27,7 @@ pub fn expand_operation(
     item: TokenStream,
     call_file: Option<&Path>,
 ) -> TokenStream {
-    let function: ItemFn = match syn::parse2(item.clone()) {
+    let function: CoreFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
             let error = syn::Error::new(
@@ -76,7 +77,7 @@ pub fn expand_operation(
         }
     };
     quote! {
-        #function
+        #item
         #implementation
     }
 }
@@ -124,7 +125,7 @@ fn unknown(given: &syn::Ident, mut message: String, known: &[&str], listed_as: &
 }
 
 fn implementation(
-    function: &ItemFn,
+    function: &CoreFn,
     interface: &Interface,
     op: &Operation,
     module: &TokenStream,

@@ -1,5 +1,6 @@
 //! Checks a core function's signature against its manifest entry, and plans the call.
 
+use super::item::CoreFn;
 use super::types::{Verdict, display, display_syn, head, matches, matches_borrowed};
 use crate::generate::types::{field_is_option, is_string, value_type};
 use crate::model::{Interface, Model, Operation, Param, Type};
@@ -7,7 +8,7 @@ use crate::suggest::did_you_mean;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, Pat, ReturnType};
+use syn::{FnArg, Pat, ReturnType};
 
 /// How the generated `call` invokes the core function.
 pub struct Plan {
@@ -21,7 +22,7 @@ pub struct Plan {
 
 /// Checks `function` against `op`, collecting every error.
 pub fn check(
-    function: &ItemFn,
+    function: &CoreFn,
     model: &Model,
     interface: &Interface,
     op: &Operation,
@@ -125,7 +126,7 @@ pub fn check(
     }
 }
 
-fn check_shape(function: &ItemFn, op: &Operation, op_at: &str, errors: &mut Vec<syn::Error>) {
+fn check_shape(function: &CoreFn, op: &Operation, op_at: &str, errors: &mut Vec<syn::Error>) {
     let sig = &function.sig;
     let name = op.qualified_name();
     if let syn::Visibility::Public(token) = &function.vis {
@@ -374,7 +375,7 @@ fn accepted_forms(param: &Param) -> String {
 }
 
 fn check_output(
-    function: &ItemFn,
+    function: &CoreFn,
     op: &Operation,
     op_at: &str,
     errors: &mut Vec<syn::Error>,
