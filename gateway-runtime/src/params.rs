@@ -382,7 +382,10 @@ mod tests {
         let object: Dict = [("a".to_owned(), json!(1))].into_iter().collect();
         let map: BTreeMap<String, Value> = [("b".to_owned(), json!([2]))].into();
         assert_eq!(into_value(json!({"x": [1]})).unwrap(), json!({"x": [1]}));
-        assert_eq!(into_value(vec![json!(1), json!("s")]).unwrap(), json!([1, "s"]));
+        assert_eq!(
+            into_value(vec![json!(1), json!("s")]).unwrap(),
+            json!([1, "s"])
+        );
         assert_eq!(into_value(object).unwrap(), json!({"a": 1}));
         assert_eq!(into_value(map).unwrap(), json!({"b": [2]}));
         assert_eq!(into_value(Some(json!(true))).unwrap(), json!(true));
@@ -398,7 +401,10 @@ mod tests {
         assert_eq!(into_value(3_i64).unwrap(), json!(3));
         assert_eq!(into_value(()).unwrap(), Value::Null);
         assert_eq!(into_value(None::<i64>).unwrap(), Value::Null);
-        assert_eq!(into_value(vec![Some(1.5), None]).unwrap(), json!([1.5, null]));
+        assert_eq!(
+            into_value(vec![Some(1.5), None]).unwrap(),
+            json!([1.5, null])
+        );
         assert_eq!(into_value(Point { x: 4 }).unwrap(), json!({"x": 4}));
         let map: BTreeMap<String, Vec<Value>> = [("k".to_owned(), vec![json!(1)])].into();
         assert_eq!(into_value(map).unwrap(), json!({"k": [1]}));
