@@ -72,6 +72,21 @@ impl Extensions {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+
+    /// The first registered operation `matches` accepts, looked up under the lock rather than
+    /// in a copy of the list: every call of a registered operation, and every unknown name
+    /// given to `execute_operation`, looks one up.
+    pub(crate) fn find(
+        &self,
+        matches: impl Fn(&Registered) -> bool,
+    ) -> Option<&'static Registered> {
+        self.registered
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .copied()
+            .find(|registered| matches(registered))
+    }
 }
 
 /// One registered operation: its descriptor, handler, counters and result cache.
@@ -230,10 +245,8 @@ impl Runtime {
         operation: &str,
     ) -> Option<&'static OperationDescriptor> {
         self.extensions
-            .all()
-            .into_iter()
+            .find(|r| r.descriptor.interface == interface && r.descriptor.operation == operation)
             .map(|r| r.descriptor)
-            .find(|op| op.interface == interface && op.operation == operation)
     }
 
     /// Runs an operation registered with this runtime, in `gateway` (the generated gateway
@@ -246,12 +259,7 @@ impl Runtime {
         op: &'static OperationDescriptor,
         params: Value,
     ) -> Result<Value, GatewayError> {
-        let Some(entry) = self
-            .extensions
-            .all()
-            .into_iter()
-            .find(|r| std::ptr::eq(r.descriptor, op))
-        else {
+        let Some(entry) = self.extensions.find(|r| std::ptr::eq(r.descriptor, op)) else {
             return Err(self.registry().unknown(op.interface, op.operation));
         };
         self.free_tier.check(op)?;
