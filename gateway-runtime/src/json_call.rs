@@ -1,10 +1,12 @@
-//! The calls generated code makes to run an operation that does not await: the typed wrappers
-//! hand over their parameter struct, the dynamic path its JSON parameters, and both the core
-//! function as a function item, so each operation's call is one line that the compiler checks
-//! against these few generic functions once for all operations.
+//! The calls generated code makes to run an operation's core function: the typed wrappers
+//! hand over their parameter struct ([`Runtime::call_core`] and its `_cached` and `_async`
+//! forms), the dynamic path its JSON parameters ([`JsonCall`]), and both the core function as
+//! a function item, so each operation's call is one line that the compiler checks against
+//! these few generic functions once for all operations.
 //!
-//! Each runs the core function through [`Runtime::call`], and the `_cached` ones through the
-//! result cache of a `cacheable` operation, so both paths get the same behaviour.
+//! Each runs the core function through [`Runtime::call`] (or [`Runtime::enter_async`] when it
+//! is `async`), and the `_cached` ones through the result cache of a `cacheable` operation, so
+//! both paths get the same behaviour.
 
 use crate::descriptor::OperationDescriptor;
 use crate::error::{GatewayError, OpResult};
