@@ -105,7 +105,11 @@ impl Builder {
             .map_err(|e| BuildError::Config(e.to_string()))?;
         let stamp_path = out_dir.join(STAMP_FILE);
         let stamp = stamp(&model_json);
-        let outputs = [out_dir.join("gateway.rs"), out_dir.join("API.md")];
+        let outputs = [
+            out_dir.join("gateway.rs"),
+            out_dir.join(MODEL_FILE),
+            out_dir.join("API.md"),
+        ];
         let up_to_date = stamp.as_ref().is_some_and(|stamp| {
             std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == *stamp)
                 && outputs.iter().all(|path| path.is_file())
@@ -116,8 +120,8 @@ impl Builder {
             return Ok(manifest);
         }
         write_if_changed(&outputs[0], &manifest.generate(&self.module))?;
-        write_if_changed(&out_dir.join(MODEL_FILE), &model_json)?;
-        write_if_changed(&outputs[1], &manifest.docs())?;
+        write_if_changed(&outputs[1], &model_json)?;
+        write_if_changed(&outputs[2], &manifest.docs())?;
         if let Some(stamp) = stamp {
             write_if_changed(&stamp_path, &stamp)?;
         }

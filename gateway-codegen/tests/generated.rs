@@ -96,7 +96,14 @@ fn the_builder_writes_only_what_changed() {
         std::fs::read_to_string(dir.join("API.md")).unwrap(),
         "edited"
     );
-    // ...until a file is missing, or the stamp does not match.
+    // ...until a file is missing (the model `#[operation]` reads included), or the stamp
+    // does not match.
+    std::fs::remove_file(dir.join("gateway-model.json")).unwrap();
+    builder.compile().unwrap();
+    assert!(
+        dir.join("gateway-model.json").is_file(),
+        "the model file is written again"
+    );
     std::fs::remove_file(dir.join("API.md")).unwrap();
     builder.compile().unwrap();
     assert!(
