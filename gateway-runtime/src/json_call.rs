@@ -46,9 +46,7 @@ impl Runtime {
         T: Clone + Send + Sync + 'static,
     {
         let key = self.cache_key(op, &params);
-        self.cached(op, key, || {
-            self.call(module, op, |state| core(state, params))
-        })
+        self.cached(op, key, || self.call_core(module, op, params, core))
     }
 
     /// [`Runtime::call_core`] for a core function that is `async`: state is created
