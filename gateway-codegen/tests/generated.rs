@@ -30,6 +30,15 @@ fn generated_code_for_operations_yaml() {
 }
 
 #[test]
+fn formatting_sections_apart_gives_the_text_of_formatting_the_whole_module() {
+    let manifest = reference();
+    let code = manifest.generate("gateway");
+    let tokens = generate::module_tokens(&manifest.model, "gateway");
+    let whole = prettyplease::unparse(&syn::parse2(tokens).unwrap());
+    assert_eq!(code.split_once("\n\n").unwrap().1, whole);
+}
+
+#[test]
 fn generated_docs_for_operations_yaml() {
     let docs = reference().docs();
     snapshots().bind(|| insta::assert_snapshot!("generated_api_docs", docs));
