@@ -15,6 +15,11 @@
 //! crates are timed in turn, small then large, so that a change in the machine's load falls on
 //! both. It prints the median of each and the difference: what the 990 more operations add.
 //!
+//! A third crate holds the large crate's 1,000 core functions without the gateway (no
+//! `#[operation]`, no build script, no generated code). Timed after saving its `src/lib.rs`,
+//! in turn with the other two, it separates what the gateway itself adds to the check from
+//! what checking the functions a crate would have anyway takes.
+//!
 //! The build script, like any, is compiled without optimisation (the dev profile), so the
 //! generation inside a check is slower than the `scale` bench's release build measures.
 
@@ -25,9 +30,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// The two crates: (name, operations, interfaces).
+/// The crates using the gateway: (name, operations, interfaces).
 const SMALL: (&str, usize, usize) = ("scale-10", 10, 2);
 const LARGE: (&str, usize, usize) = ("scale-1000", 1000, 20);
+/// The large crate's core functions without the gateway.
+const PLAIN: (&str, usize, usize) = ("scale-1000-plain", 1000, 20);
 
 fn main() {
     let runs = std::env::var("CHECK_TIME_RUNS")
@@ -35,10 +42,11 @@ fn main() {
         .and_then(|runs| runs.parse::<usize>().ok())
         .filter(|runs| *runs > 0)
         .unwrap_or(5);
-    let small = scale_crate(SMALL);
-    let large = scale_crate(LARGE);
+    let small = scale_crate(SMALL, Gateway::Used);
+    let large = scale_crate(LARGE, Gateway::Used);
+    let plain = scale_crate(PLAIN, Gateway::Left);
     // Builds the dependencies and the build scripts once.
-    for dir in [&small, &large] {
+    for dir in [&small, &large, &plain] {
         let start = Instant::now();
         cargo_check(dir);
         eprintln!(
@@ -47,6 +55,7 @@ fn main() {
             start.elapsed().as_secs_f64()
         );
     }
+    let mut plain_times: Vec<Duration> = Vec::new();
     println!("cargo check, medians of {runs} runs (small and large in turn):");
     for (label, file, change) in [
         (
@@ -70,6 +79,9 @@ fn main() {
         for _ in 0..runs {
             small_times.push(timed_after(&small, file, change));
             large_times.push(timed_after(&large, file, change));
+            if file == "src/lib.rs" {
+                plain_times.push(timed_after(&plain, file, change));
+            }
         }
         let small_time = median(small_times).as_secs_f64();
         let large_time = median(large_times).as_secs_f64();
@@ -81,6 +93,20 @@ fn main() {
             large_time / small_time
         );
     }
+    let plain_time = median(plain_times).as_secs_f64();
+    println!(
+        "  the large crate's {} core functions without the gateway, src/lib.rs saved unchanged: {plain_time:.2} s",
+        PLAIN.1
+    );
+}
+
+/// Whether a scale crate uses the gateway.
+#[derive(Clone, Copy, PartialEq)]
+enum Gateway {
+    /// The manifest, the build script, `#[operation]` on each core function.
+    Used,
+    /// The core functions alone.
+    Left,
 }
 
 fn workspace() -> PathBuf {
@@ -90,9 +116,9 @@ fn workspace() -> PathBuf {
         .expect("the workspace directory exists")
 }
 
-/// A crate using the gateway through build.rs, implementing `operations` synthetic operations
-/// over `interfaces` interfaces, written afresh.
-fn scale_crate((name, operations, interfaces): (&str, usize, usize)) -> PathBuf {
+/// A crate implementing `operations` synthetic operations over `interfaces` interfaces,
+/// written afresh: through the gateway and its build script, or as plain functions.
+fn scale_crate((name, operations, interfaces): (&str, usize, usize), gateway: Gateway) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join("scale-crates").join(name);
     if dir.exists() {
@@ -100,21 +126,38 @@ fn scale_crate((name, operations, interfaces): (&str, usize, usize)) -> PathBuf 
     }
     std::fs::create_dir_all(dir.join("src")).expect("the crate directory can be made");
     let (yaml, ops) = synthetic::manifest(operations, interfaces);
-    let cargo_toml = format!(
+    let mut cargo_toml = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\ngateway-runtime = {{ path = {:?} }}\n\n\
-         [build-dependencies]\ngateway-codegen = {{ path = {:?} }}\n",
+         [workspace]\n\n[dependencies]\ngateway-runtime = {{ path = {:?} }}\n",
         root.join("gateway-runtime").display().to_string(),
-        root.join("gateway-codegen").display().to_string(),
     );
+    let mut lib = match gateway {
+        Gateway::Used => {
+            cargo_toml.push_str(&format!(
+                "\n[build-dependencies]\ngateway-codegen = {{ path = {:?} }}\n",
+                root.join("gateway-codegen").display().to_string(),
+            ));
+            write(
+                &dir.join("build.rs"),
+                "fn main() {\n    gateway_codegen::Builder::new().compile_or_exit();\n}\n",
+            );
+            write(&dir.join("operations.yaml"), &yaml);
+            String::from("gateway_runtime::include_gateway!();\n\n")
+        }
+        // Nothing calls the functions.
+        Gateway::Left => String::from("#![allow(dead_code)]\n\n"),
+    };
     write(&dir.join("Cargo.toml"), &cargo_toml);
-    write(
-        &dir.join("build.rs"),
-        "fn main() {\n    gateway_codegen::Builder::new().compile_or_exit();\n}\n",
-    );
-    write(&dir.join("operations.yaml"), &yaml);
-    let mut lib = String::from("gateway_runtime::include_gateway!();\n\n");
-    for (file, text) in synthetic::core_files(&ops) {
+    for (file, mut text) in synthetic::core_files(&ops) {
+        if gateway == Gateway::Left {
+            text = text
+                .lines()
+                .filter(|line| {
+                    !line.starts_with("#[operation(") && *line != "use gateway_runtime::operation;"
+                })
+                .map(|line| format!("{line}\n"))
+                .collect();
+        }
         lib.push_str(&format!("mod {};\n", file.trim_end_matches(".rs")));
         write(&dir.join("src").join(file), &text);
     }

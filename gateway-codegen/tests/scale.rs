@@ -59,7 +59,8 @@ fn formatting_1000_operations_in_sections_gives_the_text_of_formatting_the_whole
     let tokens = gateway_codegen::generate::module_tokens(&manifest.model, "gateway");
     let whole = prettyplease::unparse(&syn::parse2(tokens).expect("the tokens parse"));
     assert!(
-        code.split_once("\n\n").is_some_and(|(_header, body)| body == whole),
+        code.split_once("\n\n")
+            .is_some_and(|(_header, body)| body == whole),
         "the module formatted in sections differs from the module formatted whole"
     );
 }

@@ -35,7 +35,10 @@ pub(super) fn module(
     });
     let shell = unparse(item(TokenStream::new()));
     // The shell ends with the line that closes the module; the sections go before it.
-    match (shell.strip_suffix("}\n"), bodies.into_iter().collect::<Option<Vec<_>>>()) {
+    match (
+        shell.strip_suffix("}\n"),
+        bodies.into_iter().collect::<Option<Vec<_>>>(),
+    ) {
         (Some(open), Some(bodies)) => {
             let mut text = String::from(open);
             text.extend(bodies);
