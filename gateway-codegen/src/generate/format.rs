@@ -13,6 +13,9 @@ use crate::model::Model;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The stack of each formatting thread: what a main thread usually has.
+const STACK_SIZE: usize = 8 << 20;
+
 /// The module that `item` makes of a body, formatted with the sections of `model` as its
 /// body, in order.
 pub(super) fn module(
@@ -23,13 +26,24 @@ pub(super) fn module(
     let bodies: Vec<Option<String>> = std::thread::scope(|scope| {
         let threads: Vec<_> = sections
             .iter()
-            .map(|section| scope.spawn(move || body_of(section(model))))
+            .map(|section| {
+                let format = move || body_of(section(model));
+                // A main thread's stack, since parsing recurses as deep as the code nests.
+                // Where no thread can be started, the section is formatted here: the
+                // closure holds only references, so it is `Copy` and still at hand.
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, format)
+                    .map_err(|_| format)
+            })
             .collect();
         threads
             .into_iter()
-            .map(|thread| match thread.join() {
-                Ok(body) => body,
-                Err(panic) => std::panic::resume_unwind(panic),
+            .map(|thread| match thread {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(format) => format(),
             })
             .collect()
     });

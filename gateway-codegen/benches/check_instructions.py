@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""What each part of the generated code costs `cargo check`, in instructions.
+
+The `check_time` bench times checks in seconds, which this machine's load moves by a tenth
+or more. This script counts the instructions rustc executes instead, which do not move, so
+that parts costing a few percent can be told apart. It needs valgrind and the 1,000-operation
+crate that `cargo bench -p gateway-codegen --bench check_time` leaves in
+`target/scale-crates/scale-1000`.
+
+For each variant named on the command line it writes that variant of the crate's generated
+`gateway.rs` into its `OUT_DIR`, checks the crate once (so the incremental cache holds that
+code), touches `src/lib.rs`, and runs the invocation of rustc that `cargo check -v` printed
+under `valgrind --tool=callgrind`. It prints the instructions and the difference from the
+code as generated, then puts the generated file back.
+
+Variants (experiments: they remove or reshape a part, the rest still compiles):
+  as_generated  the code as the generator writes it
+  no_docs       every `///` line removed
+  no_free_fns   the module-level free functions removed
+  no_sync_free_fns, no_async_free_fns  only those that are not async, or only those that are
+  no_diagnostics  the `#[diagnostic::on_unimplemented]` attributes removed
+  free_fns_without_try  the free functions call an infallible stand-in for `Gateway::global()?`
+  wrappers_without_lets  the typed wrappers make their call in one expression
+  decode_without_try  the `Params` impls read fields with `.unwrap()` instead of `?`
+  defaults_inline  no `params::defaults` functions: each use is a closure of the default
+
+Run: python3 gateway-codegen/benches/check_instructions.py as_generated no_free_fns
+"""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+WORKSPACE = Path(__file__).resolve().parents[2]
+SCALE = WORKSPACE / "target" / "scale-crates"
+CRATE = SCALE / "scale-1000"
+
+
+def no_docs(code):
+    return "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("///"))
+
+
+def no_free_fns(code, kinds=("pub fn ", "pub async fn ")):
+    lines = code.split("\n")
+    kept = []
+    i = 0
+    while i < len(lines):
+        # A free function: its one-line doc, then `pub fn` or `pub async fn` at module depth.
+        if lines[i].startswith("    /// [`Gateway::") and lines[i + 1].startswith(
+            tuple("    " + kind for kind in kinds)
+        ):
+            i = lines.index("    }", i) + 1
+            continue
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(kept)
+
+
+def no_diagnostics(code):
+    return re.sub(r" *#\[diagnostic::on_unimplemented\(\n(?:.*\n)*? *\)\]\n", "", code)
+
+
+def free_fns_without_try(code):
+    code = code.replace("Gateway::global()?.", "__global().")
+    return code.replace(
+        "    impl Default for Gateway {",
+        "    fn __global() -> &'static Gateway {\n        unimplemented!()\n    }\n"
+        "    impl Default for Gateway {",
+        1,
+    )
+
+
+def wrappers_without_lets(code):
+    return re.sub(
+        r"let op = (OperationId::\w+)\.descriptor\(\);\n\s*let core = (<Core as ops::\w+>::call);\n"
+        r"\s*self\.runtime\.(call_core\w*)\(([^,]+), op, params, core\)",
+        r"self.runtime.\3(\4, \1.descriptor(), params, \2)",
+        code,
+    )
+
+
+def decode_without_try(code):
+    return re.sub(r"(fields\.\w+\([^)]*\))\?,", r"\1.unwrap(),", code)
+
+
+def defaults_inline(code):
+    bodies = dict(
+        re.findall(r"\n +pub fn (\w+)\(\) -> [^{]+\{\n +(.+)\n +\}", code.split("pub mod defaults {")[1])
+    )
+    code = re.sub(
+        r"(?:params::)?defaults::(\w+)", lambda m: f"|| {bodies[m.group(1)]}", code
+    )
+    start = code.index("        pub mod defaults {")
+    # With its documentation and attributes, the lines above it at its depth.
+    while code.rfind("\n", 0, start - 1) >= 0:
+        previous = code.rfind("\n", 0, start - 1) + 1
+        if not re.match(r" {8}(///|#\[)", code[previous:start]):
+            break
+        start = previous
+    end = code.index("\n        }\n", start) + len("\n        }\n")
+    return code[:start] + code[end:]
+
+
+VARIANTS = {
+    "as_generated": lambda code: code,
+    "no_docs": no_docs,
+    "no_free_fns": no_free_fns,
+    "no_sync_free_fns": lambda code: no_free_fns(code, ("pub fn ",)),
+    "no_async_free_fns": lambda code: no_free_fns(code, ("pub async fn ",)),
+    "no_diagnostics": no_diagnostics,
+    "free_fns_without_try": free_fns_without_try,
+    "wrappers_without_lets": wrappers_without_lets,
+    "decode_without_try": decode_without_try,
+    "defaults_inline": defaults_inline,
+}
+
+
+def rustc_invocation():
+    """The environment and command of rustc's check of the crate, as cargo runs it."""
+    env = dict(os.environ, CARGO_TARGET_DIR=str(SCALE / "target"))
+    (CRATE / "src" / "lib.rs").touch()
+    output = subprocess.run(
+        ["cargo", "check", "--offline", "-v"],
+        cwd=CRATE,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    line = [l for l in output.splitlines() if "--crate-name scale_1000 " in l][-1]
+    command = shlex.split(line.strip().removeprefix("Running `").removesuffix("`"))
+    # The crate's build script output; the newest if earlier builds left others.
+    generated = list((SCALE / "target" / "debug" / "build").glob("scale-1000-*/out/gateway.rs"))
+    if not generated:
+        sys.exit("the crate's generated gateway.rs is missing: run the check_time bench first")
+    out_dir = max(generated, key=lambda path: path.stat().st_mtime).parent
+    env = dict(os.environ, OUT_DIR=str(out_dir), CARGO_MANIFEST_DIR=str(CRATE))
+    return command, env, out_dir / "gateway.rs"
+
+
+def instructions(command, env):
+    """The instructions rustc runs for `command`, counted by callgrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out.%p"
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}"]
+            + command,
+            cwd=CRATE,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(f"rustc failed under callgrind:\n{result.stderr[-2000:]}")
+        counts = re.findall(r"I\s+refs:\s+([\d,]+)", result.stderr)
+        return sum(int(count.replace(",", "")) for count in counts)
+
+
+def main():
+    names = sys.argv[1:] or ["as_generated"]
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown:
+        sys.exit(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
+    if not CRATE.is_dir():
+        sys.exit(f"{CRATE} is missing: run `cargo bench -p gateway-codegen --bench check_time` first")
+    command, env, generated = rustc_invocation()
+    original = generated.read_text()
+    baseline = None
+    try:
+        for name in ["as_generated"] + [n for n in names if n != "as_generated"]:
+            generated.write_text(VARIANTS[name](original))
+            warm = subprocess.run(command, cwd=CRATE, env=env, capture_output=True, text=True)
+            if warm.returncode != 0:
+                print(f"{name}: does not compile; skipped")
+                continue
+            (CRATE / "src" / "lib.rs").touch()
+            count = instructions(command, env)
+            baseline = baseline or count
+            change = (count - baseline) / baseline * 100
+            print(f"{name}: {count:,} instructions ({change:+.1f}%)", flush=True)
+    finally:
+        generated.write_text(original)
+
+
+if __name__ == "__main__":
+    main()
