@@ -74,6 +74,18 @@ fn generate_tokens(bencher: Bencher, operations: usize) {
     });
 }
 
+/// Generation, then the whole module formatted at once on this thread: how `Builder`
+/// formatted before it formatted the module's sections in parallel. The baseline for that.
+#[divan::bench(sample_count = 20, args = OPERATIONS)]
+fn generate_formatted_whole_on_one_thread(bencher: Bencher, operations: usize) {
+    let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
+    bencher.bench_local(|| {
+        let tokens = generate::module_tokens(&manifest.model, "gateway");
+        let file = syn::parse2::<syn::File>(tokens).unwrap();
+        black_box(prettyplease::unparse(&file)).len()
+    });
+}
+
 /// Generation and formatting with prettyplease (what `Builder` writes).
 #[divan::bench(sample_count = 20, args = OPERATIONS)]
 fn generate_formatted(bencher: Bencher, operations: usize) {
