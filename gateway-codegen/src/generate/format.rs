@@ -6,7 +6,9 @@
 //! thread of its own, inside a module of the same depth as the real one, and the texts are
 //! joined inside the module's own first and last lines. prettyplease prints each item on
 //! lines of its own, indented by its depth alone, so the result is byte for byte what
-//! formatting the whole module at once gives (`tests/generated.rs` compares the two).
+//! formatting the whole module at once gives. Tests compare the two for the reference
+//! manifest (`tests/generated.rs`), the 1,000 synthetic operations (`tests/scale.rs`) and
+//! every manifest the property tests make (`tests/properties.rs`).
 
 use super::Section;
 use crate::model::Model;
