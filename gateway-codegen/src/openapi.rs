@@ -5,7 +5,7 @@
 //! `POST /{INTERFACE}/{operation}` with its parameters object as the JSON body; the service
 //! routes are `GET /health`, `GET /stats`, `GET /operations`, `POST /invoke` and `POST /batch`.
 //!
-//! Schemas are derived from the manifest, as the generated parameter structs describe
+//! Schemas are derived from the manifest, as the registry's parameter descriptors describe
 //! themselves: `int` is `{"type": "integer", "format": "int64"}`, an optional parameter also
 //! accepts `null`, and so on. A Rust type (`crate::model::User`) has a schema only the compiled
 //! service knows (`GET /operations` serves it): here it is unconstrained, `{}` with the type's

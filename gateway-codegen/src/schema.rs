@@ -84,7 +84,8 @@ struct Operation {
     operation: String,
     /// What the operation does; becomes rustdoc and API docs.
     description: Option<String>,
-    /// The parameters, in call order.
+    /// The parameters, in call order; at most 16.
+    #[schemars(length(max = crate::validate::MAX_PARAMS))]
     parameters: Option<Vec<Parameter>>,
     /// The result type (see `type`). Default: none.
     returns: Option<String>,

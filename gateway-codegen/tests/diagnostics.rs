@@ -57,6 +57,10 @@ const BAD_MANIFESTS: &[(&str, &str)] = &[
         "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: key, type: string}\n    - {name: key, type: int}\n",
     ),
     (
+        "too_many_parameters",
+        "op:\n  interface: A\n  operation: op\n  parameters:\n    - {name: p00, type: int}\n    - {name: p01, type: int}\n    - {name: p02, type: int}\n    - {name: p03, type: int}\n    - {name: p04, type: int}\n    - {name: p05, type: int}\n    - {name: p06, type: int}\n    - {name: p07, type: int}\n    - {name: p08, type: int}\n    - {name: p09, type: int}\n    - {name: p10, type: int}\n    - {name: p11, type: int}\n    - {name: p12, type: int}\n    - {name: p13, type: int}\n    - {name: p14, type: int}\n    - {name: p15, type: int}\n    - {name: p16, type: int}\n    - {name: p17, type: int}\n",
+    ),
+    (
         "invalid_identifiers",
         "cache-get:\n  interface: Cache\n  operation: getValue\n  parameters:\n    - {name: 2fast, type: int}\n",
     ),

@@ -1,5 +1,5 @@
 //! The calls generated code makes to run an operation's core function: the typed wrappers
-//! hand over their parameter struct ([`Runtime::call_core`] and its `_cached` and `_async`
+//! hand over their parameter tuple ([`Runtime::call_core`] and its `_cached` and `_async`
 //! forms), the dynamic path its JSON parameters ([`JsonCall`]), and both the core function as
 //! a function item, so each operation's call is one line that the compiler checks against
 //! these few generic functions once for all operations.

@@ -33,6 +33,7 @@ mod runtime;
 mod service;
 mod state;
 mod suggest;
+mod text;
 
 pub use descriptor::{
     EventParams, EventRoute, InterfaceDescriptor, OperationDescriptor, ParamDescriptor, Priority,
@@ -44,7 +45,7 @@ pub use lmms::{
     AnyModule, Clock, Config, ConfigError, Kept, Maintain, MaintenanceReport, ManualClock, Module,
     Reaper, Stats, SystemClock,
 };
-pub use param_codec::{Encoder, FieldError, Fields, Params, ParamsKey, encode_params};
+pub use param_codec::{Encoder, FieldError, Fields, MAX_PARAMS, Params, ParamsKey, encode_params};
 pub use params::{
     MAX_PARAMS_DEPTH, check_params, decode_params, describe, encode_result, json_literal,
 };
@@ -52,6 +53,7 @@ pub use params_schema::schema_of;
 pub use runtime::{AsyncCall, Runtime, SAMPLE_EVERY};
 pub use service::Service;
 pub use state::{InitContext, InterfaceState};
+pub use text::Text;
 
 /// Attaches a core function to the operation it implements, e.g. `#[operation(CACHE.get)]`.
 ///

@@ -1,19 +1,41 @@
-//! How a parameter struct is read from and written to JSON: the [`Params`] trait, which the
-//! generated code implements for each operation's struct with one short, non-generic body.
+//! How an operation's parameters are read from and written to JSON: the [`Params`] and
+//! [`ParamsKey`] traits.
 //!
-//! Deriving serde's and schemars' traits for a thousand parameter structs made a crate with a
-//! large manifest slow to check, since each derive expands to pages of code. The generated
-//! `decode` and `encode` instead name each field once and leave the work to the generic
-//! methods of [`Fields`] and [`Encoder`], which the compiler checks once for all operations.
-//! The declaration's order is the struct's order, so fields are found by index in
-//! [`OperationDescriptor::params`].
+//! The generated code passes parameters as a tuple in declaration order (`params::CacheGet`
+//! is an alias of `(Text<'a>, Value)`), and this module implements both traits once for
+//! tuples of up to [`MAX_PARAMS`] elements. Each element is read as its [`ParamDescriptor`]
+//! in [`OperationDescriptor::params`] says: required, defaulted or optional. A large
+//! manifest therefore adds no decoding code at all: generating a struct and its `decode`
+//! per operation made checking a crate of a thousand operations a quarter slower.
 
-use crate::descriptor::OperationDescriptor;
+use crate::descriptor::{OperationDescriptor, ParamDescriptor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-/// The parameters of one operation, as a struct the generated code declares.
+/// The most parameters an operation may declare: the longest tuple [`Params`] and
+/// [`ParamsKey`] are implemented for.
+pub const MAX_PARAMS: usize = 16;
+
+/// The parameters of one operation.
+///
+/// The gateway's operations use the implementation for tuples, whose elements are the
+/// parameters in declaration order, each read by [`Fields::declared`]:
+///
+/// ```
+/// use gateway_runtime::{OperationDescriptor, ParamDescriptor, Text, TypeDesc, decode_params};
+///
+/// static PARAMS: [ParamDescriptor; 2] = [
+///     ParamDescriptor::new("key", TypeDesc::String).required(),
+///     ParamDescriptor::new("ttl", TypeDesc::Int).default_json("60"),
+/// ];
+/// static PUT: OperationDescriptor = OperationDescriptor::new(0, "CACHE.put", "cache_put", 0)
+///     .params(&PARAMS);
+///
+/// let mut json = serde_json::json!({"key": "k"});
+/// let (key, ttl): (Text<'_>, i64) = decode_params(&PUT, &mut json).unwrap();
+/// assert_eq!((&*key, ttl), ("k", 60));
+/// ```
 ///
 /// [`crate::decode_params`] calls `decode` after checking the parameters' shape. A
 /// hand-written implementation reads each declared parameter exactly once, in declaration
@@ -97,6 +119,27 @@ impl<'v> Fields<'v> {
         (name, value)
     }
 
+    /// A parameter read as its declaration says: decoded when present; when absent, the
+    /// declared default if there is one, an error if it is required, and otherwise what
+    /// `null` decodes to (`None`, since such a parameter is an `Option`).
+    pub fn declared<T: Deserialize<'v>>(&mut self, index: usize) -> Result<T, FieldError> {
+        let param = self.op.params.get(index);
+        match (self.get(index), param) {
+            ((name, Some(value)), _) => decode(name, value),
+            ((name, None), None | Some(ParamDescriptor { required: true, .. })) => {
+                Err(missing(name))
+            }
+            (
+                (name, None),
+                Some(ParamDescriptor {
+                    default: Some(json),
+                    ..
+                }),
+            ) => default(name, json),
+            ((name, None), Some(_)) => decode(name, &NULL),
+        }
+    }
+
     /// A parameter that must be present (though it may be `null` when its type allows).
     pub fn required<T: Deserialize<'v>>(&mut self, index: usize) -> Result<T, FieldError> {
         match self.get(index) {
@@ -154,6 +197,17 @@ impl<'v> Fields<'v> {
     }
 }
 
+/// What an absent optional parameter decodes from.
+static NULL: Value = Value::Null;
+
+/// The manifest's default of parameter `name`, decoded; strings borrow from the text.
+fn default<'v, T: Deserialize<'v>>(name: &str, json: &'v str) -> Result<T, FieldError> {
+    serde_json::from_str(json).map_err(|error| FieldError {
+        path: name.to_owned(),
+        message: format!("the declared default `{json}` does not decode: {error}"),
+    })
+}
+
 fn missing(name: &str) -> FieldError {
     FieldError {
         path: name.to_owned(),
@@ -188,15 +242,41 @@ fn decode<'v, T: Deserialize<'v>>(name: &str, value: &'v Value) -> Result<T, Fie
     })
 }
 
-/// Writes a parameter struct as JSON text, field by field, into one buffer.
+/// Writes parameters as JSON text, field by field, into one buffer.
 #[derive(Debug, Default)]
 pub struct Encoder {
     text: Vec<u8>,
     /// Whether a value's own `Serialize` failed: then there is no text to key a cache with.
     failed: bool,
+    /// The operation whose parameters are written, which names them for [`Encoder::param`].
+    op: Option<&'static OperationDescriptor>,
 }
 
 impl Encoder {
+    /// An encoder of the parameters of `op`.
+    pub fn for_operation(op: &'static OperationDescriptor) -> Self {
+        Encoder {
+            op: Some(op),
+            ..Encoder::default()
+        }
+    }
+
+    /// Writes the parameter declared at `index` as `"name": value`; an optional parameter
+    /// that is `null` (absent) is left out. Without an operation, or past its declaration,
+    /// nothing can be named: the encoding fails, and the call is not cached.
+    pub fn param<T: Serialize + ?Sized>(&mut self, index: usize, value: &T) {
+        let Some(param) = self.op.and_then(|op| op.params.get(index)) else {
+            self.failed = true;
+            return;
+        };
+        let before = self.text.len();
+        self.field(param.name, value);
+        // Names are quoted, so the text ends in `:null` only when the value is null.
+        if !param.required && self.text.ends_with(b":null") {
+            self.text.truncate(before);
+        }
+    }
+
     /// Writes `"name": value`.
     pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         self.text
@@ -229,18 +309,64 @@ impl Encoder {
     }
 }
 
-/// `params` as a JSON object's text; `None` when one of them cannot be written as JSON, so
-/// that such a call is not cached rather than cached under a key another call could share.
-pub fn encode_params<P: ParamsKey>(params: &P) -> Option<String> {
-    let mut out = Encoder::default();
+/// `params` of `op` as a JSON object's text; `None` when one of them cannot be written as
+/// JSON, so that such a call is not cached rather than cached under a key another call could
+/// share.
+pub fn encode_params<P: ParamsKey>(op: &'static OperationDescriptor, params: &P) -> Option<String> {
+    let mut out = Encoder::for_operation(op);
     params.encode(&mut out);
     out.finish()
 }
 
+impl Params<'_> for () {
+    fn decode(_fields: &mut Fields<'_>) -> Result<Self, FieldError> {
+        Ok(())
+    }
+}
+
+impl ParamsKey for () {
+    fn encode(&self, _out: &mut Encoder) {}
+}
+
+/// [`Params`] and [`ParamsKey`] for the tuple of the given element types and indices.
+macro_rules! tuple_params {
+    ($($element:ident $index:tt),+) => {
+        impl<'v, $($element: Deserialize<'v>),+> Params<'v> for ($($element,)+) {
+            fn decode(fields: &mut Fields<'v>) -> Result<Self, FieldError> {
+                Ok(($(fields.declared::<$element>($index)?,)+))
+            }
+        }
+
+        impl<$($element: Serialize),+> ParamsKey for ($($element,)+) {
+            fn encode(&self, out: &mut Encoder) {
+                $(out.param($index, &self.$index);)+
+            }
+        }
+    };
+}
+
+tuple_params!(A 0);
+tuple_params!(A 0, B 1);
+tuple_params!(A 0, B 1, C 2);
+tuple_params!(A 0, B 1, C 2, D 3);
+tuple_params!(A 0, B 1, C 2, D 3, E 4);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::descriptor::{ParamDescriptor, TypeDesc};
+    use crate::Text;
+    use crate::descriptor::TypeDesc;
     use crate::error::{GatewayError, ParamProblem};
     use crate::params::decode_params;
     use serde_json::json;
@@ -352,7 +478,7 @@ mod tests {
     fn encoding_is_stable_json_that_leaves_out_omitted_optionals() {
         let mut params = json!({"point": {"y": 2, "x": 1}, "note": "n", "key": "k\"q"});
         let get: Get<'_> = decode_params(&OP, &mut params).unwrap();
-        let text = encode_params(&get);
+        let text = encode_params(&OP, &get);
         assert_eq!(
             text.as_deref().unwrap(),
             r#"{"key":"k\"q","note":"n","limit":10,"point":{"x":1,"y":2}}"#
@@ -360,10 +486,100 @@ mod tests {
         let mut params = json!({"key": "k", "note": null});
         let without: Get<'_> = decode_params(&OP, &mut params).unwrap();
         assert_eq!(
-            encode_params(&without).as_deref().unwrap(),
+            encode_params(&OP, &without).as_deref().unwrap(),
             r#"{"key":"k","note":null,"limit":10}"#
         );
         assert_eq!(Encoder::default().finish().as_deref(), Some("{}"));
+    }
+
+    /// The parameters of `OP` as the generated code passes them: a tuple.
+    type GetTuple<'a> = (Text<'a>, Option<String>, i64, Option<Point>);
+
+    #[test]
+    fn tuples_are_read_as_declared_borrowing_strings_and_applying_defaults() {
+        let mut params = json!({"key": "k", "note": null});
+        let (key, note, limit, point): GetTuple<'_> = decode_params(&OP, &mut params).unwrap();
+        assert!(key.is_borrowed());
+        assert_eq!((&*key, note, limit, point), ("k", None, 10, None));
+        let mut params = json!({"key": "k", "note": "n", "limit": 3, "point": {"x": 1, "y": 2}});
+        let (_, note, limit, point): GetTuple<'_> = decode_params(&OP, &mut params).unwrap();
+        assert_eq!(
+            (note.as_deref(), limit, point),
+            (Some("n"), 3, Some(Point { x: 1, y: 2 }))
+        );
+    }
+
+    #[test]
+    fn tuples_report_problems_like_structs() {
+        for params in [
+            json!({"key": "k"}),
+            json!({"note": null}),
+            json!({"key": 1, "note": null}),
+        ] {
+            let mut tuple_params = params.clone();
+            let tuple = decode_params::<GetTuple<'_>>(&OP, &mut tuple_params).unwrap_err();
+            assert_eq!(
+                GatewayError::InvalidParams {
+                    operation: "T.get",
+                    problems: problems(params)
+                }
+                .to_string(),
+                tuple.to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn a_default_that_does_not_decode_is_an_error_naming_the_parameter() {
+        static BAD: [ParamDescriptor; 1] =
+            [ParamDescriptor::new("n", TypeDesc::Int).default_json("\"x\"")];
+        static OP_BAD: OperationDescriptor =
+            OperationDescriptor::new(1, "T.bad", "t_bad", 0).params(&BAD);
+        let object = serde_json::Map::new();
+        let error = Fields::new(&OP_BAD, &object)
+            .declared::<i64>(0)
+            .unwrap_err();
+        assert_eq!(error.path, "n");
+        assert!(
+            error.message.contains("declared default"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn tuples_key_the_cache_by_name_leaving_out_absent_optionals() {
+        let key: GetTuple<'_> = (
+            Text::from("k\"q"),
+            Some("n".into()),
+            10,
+            Some(Point { x: 1, y: 2 }),
+        );
+        assert_eq!(
+            encode_params(&OP, &key).as_deref(),
+            Some(r#"{"key":"k\"q","note":"n","limit":10,"point":{"x":1,"y":2}}"#)
+        );
+        let key: GetTuple<'_> = (Text::from("k"), None, 10, None);
+        assert_eq!(
+            encode_params(&OP, &key).as_deref(),
+            Some(r#"{"key":"k","note":null,"limit":10}"#)
+        );
+        // A required parameter is written even when null.
+        assert_eq!(
+            encode_params(&OP, &(1, (), 3, None::<i64>)).as_deref(),
+            Some(r#"{"key":1,"note":null,"limit":3}"#)
+        );
+        assert_eq!(encode_params(&OP, &()).as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn a_parameter_past_the_declaration_gives_no_key() {
+        let mut out = Encoder::for_operation(&OP);
+        out.param(9, &1);
+        assert_eq!(out.finish(), None);
+        let mut out = Encoder::default();
+        out.param(0, &1);
+        assert_eq!(out.finish(), None);
     }
 
     #[test]

@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 /// overflow the stack of the decoding that follows.
 pub const MAX_PARAMS_DEPTH: usize = 128;
 
-/// Decodes `params` into the operation's parameter struct, borrowing strings from them.
+/// Decodes `params` into the operation's parameters (a tuple, for generated operations),
+/// borrowing strings from them.
 ///
 /// `null` stands for "no parameters", and a `null` parameter that is not required for
-/// "omitted". The parameter struct is as strict as the declaration (unknown, missing and
+/// "omitted". Decoding is as strict as the declaration (unknown, missing and
 /// ill-typed parameters all fail), so decoding is tried first; only when it fails is the
 /// declaration walked, to report every problem by name rather than the first one.
 /// Parameters nested deeper than [`MAX_PARAMS_DEPTH`] are refused before decoding.

@@ -142,7 +142,7 @@ impl Runtime {
         op: &'static OperationDescriptor,
         params: &P,
     ) -> Option<CacheKey> {
-        self.caches.key(op, || encode_params(params))
+        self.caches.key(op, || encode_params(op, params))
     }
 
     /// The cached result of `key` if there is a valid one, otherwise `compute`'s (cached

@@ -60,7 +60,14 @@ pub fn check(
                     ));
                 }
                 seen.push(index);
-                args.push(param_arg(param, &input.ty, &name, &at(param), &mut errors));
+                args.push(param_arg(
+                    index,
+                    param,
+                    &input.ty,
+                    &name,
+                    &at(param),
+                    &mut errors,
+                ));
             }
             None if matches!(*input.ty, syn::Type::Reference(_)) && !has_state => {
                 has_state = true;
@@ -233,13 +240,17 @@ fn state_arg(interface: &Interface, ty: &syn::Type, errors: &mut Vec<syn::Error>
 
 /// The argument expression for a manifest parameter, after checking the written type.
 fn param_arg(
+    index: usize,
     param: &Param,
     ty: &syn::Type,
     op: &str,
     at: &str,
     errors: &mut Vec<syn::Error>,
 ) -> TokenStream {
-    let field = syn::Ident::new(&param.name, ty.span());
+    let field = syn::Index {
+        index: index as u32,
+        span: ty.span(),
+    };
     let value = quote_spanned!(ty.span()=> __params.#field);
     let pass = if field_is_option(param) {
         optional_form(param, ty)
@@ -282,7 +293,9 @@ fn required_form(param: &Param, ty: &syn::Type) -> Result<Pass, ()> {
     }
     if string {
         return match head(ty) {
-            Some((name, _)) if name == "Cow" => Ok(Box::new(|v| v)),
+            Some((name, _)) if name == "Cow" => {
+                Ok(Box::new(move |v| quote_spanned!(span=> #v.into_cow())))
+            }
             _ => match matches(ty, &expected) {
                 Verdict::No => Err(()),
                 _ => Ok(Box::new(move |v| quote_spanned!(span=> #v.into_owned()))),
@@ -325,11 +338,13 @@ fn optional_form(param: &Param, ty: &syn::Type) -> Result<Pass, ()> {
     }
     if is_string(param) {
         return match head(inner) {
-            Some((name, _)) if name == "Cow" => Ok(Box::new(|v| v)),
+            Some((name, _)) if name == "Cow" => Ok(Box::new(
+                move |v| quote_spanned!(span=> #v.map(::gateway_runtime::Text::into_cow)),
+            )),
             _ => match matches(inner, &expected) {
                 Verdict::No => Err(()),
                 _ => Ok(Box::new(
-                    move |v| quote_spanned!(span=> #v.map(::std::borrow::Cow::into_owned)),
+                    move |v| quote_spanned!(span=> #v.map(::gateway_runtime::Text::into_owned)),
                 )),
             },
         };

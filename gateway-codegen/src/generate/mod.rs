@@ -60,7 +60,7 @@ fn module_item(model: &Model, module: &str, body: TokenStream) -> TokenStream {
             #[allow(unused_imports)]
             use ::gateway_runtime::{
                 Dict, GatewayError, InterfaceDescriptor, OpResult, OperationDescriptor, ParamDescriptor,
-                Registry, TypeDesc, Value, decode_params, encode_result,
+                Registry, Text, TypeDesc, Value, decode_params, encode_result,
             };
             #[allow(unused_imports)]
             use ::std::{borrow::Cow, collections::BTreeMap, time::Duration};

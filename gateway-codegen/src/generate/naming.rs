@@ -7,8 +7,8 @@ use crate::model::{Interface, Operation, Param};
 use crate::validate::names::camel_case;
 use proc_macro2::{Ident, Span};
 
-/// `cache_get` -> `CacheGet`: the operation's `OperationId` variant, parameter struct and
-/// implementation trait.
+/// `cache_get` -> `CacheGet`: the operation's `OperationId` variant, parameter tuple alias
+/// and implementation trait.
 pub fn type_ident(op: &Operation) -> Ident {
     Ident::new(&camel_case(&op.wrapper), Span::call_site())
 }

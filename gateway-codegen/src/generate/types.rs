@@ -2,7 +2,7 @@
 //!
 //! | manifest      | Rust                       |
 //! |---------------|----------------------------|
-//! | `string`      | `String` (`Cow<str>` in parameter structs) |
+//! | `string`      | `String` (`gateway_runtime::Text` in parameter tuples) |
 //! | `int`         | `i64`                      |
 //! | `float`       | `f64`                      |
 //! | `bool`        | `bool`                     |
@@ -85,15 +85,15 @@ pub fn field_is_option(param: &Param) -> bool {
     matches!(param.ty, Type::Optional(_)) || param.is_optional()
 }
 
-/// Whether the parameter is a string, held as `Cow<'a, str>` so typed calls need not allocate.
+/// Whether the parameter is a string, held as `Text<'a>` so that neither path need copy it.
 pub fn is_string(param: &Param) -> bool {
     *value_type(param) == Type::String
 }
 
-/// The field type in the generated parameter struct, which is also what core functions get.
+/// The parameter's type in the generated parameter tuple, which core functions get.
 pub fn field_type(param: &Param) -> TokenStream {
     let value = if is_string(param) {
-        quote!(Cow<'a, str>)
+        quote!(Text<'a>)
     } else {
         rust_type(value_type(param), Paths::Generated)
     };
@@ -126,7 +126,7 @@ pub fn wrapper_needs_lifetime(params: &[Param]) -> bool {
         .any(|p| is_string(p) && p.required && !matches!(p.ty, Type::Optional(_)))
 }
 
-/// Whether a parameter struct needs the `'a` lifetime (it holds a string parameter).
+/// Whether a parameter tuple needs the `'a` lifetime (it holds a string parameter).
 pub fn needs_lifetime(params: &[Param]) -> bool {
     params.iter().any(is_string)
 }

@@ -84,7 +84,7 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     quote! {
         #doc
         pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-            let params = params::#id { #(#fields),* };
+            let params = (#(#fields,)*);
             let op = OperationId::#id.descriptor();
             let core = <Core as ops::#id>::call;
             self.runtime.#call(&self.modules.#module, op, params, core)#wait
@@ -92,34 +92,32 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     }
 }
 
-/// How a wrapper argument becomes its parameter-struct field.
+/// How a wrapper argument becomes its element of the parameter tuple.
 fn field_init(op: &Operation, param: &Param) -> TokenStream {
     let name = param_ident(param);
     let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
     if !takes_option {
-        return if is_string(param) || param.ty == Type::Any {
-            quote!(#name: #name.into())
+        return if is_string(param) {
+            quote!(Text::new(#name))
+        } else if param.ty == Type::Any {
+            quote!(#name.into())
         } else {
             quote!(#name)
         };
     }
     let value = if is_string(param) {
-        quote!(#name.map(Cow::Borrowed))
+        quote!(#name.map(Text::from))
     } else {
         quote!(#name)
     };
-    if param.default.is_none() {
-        return if is_string(param) {
-            quote!(#name: #value)
-        } else {
-            quote!(#name)
-        };
-    }
+    let Some(_) = &param.default else {
+        return value;
+    };
     let default = default_fn_ident(op, param);
     if field_is_option(param) {
-        quote!(#name: #value.or_else(params::defaults::#default))
+        quote!(#value.or_else(params::defaults::#default))
     } else {
-        quote!(#name: #value.unwrap_or_else(params::defaults::#default))
+        quote!(#value.unwrap_or_else(params::defaults::#default))
     }
 }
 

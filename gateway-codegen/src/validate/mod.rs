@@ -168,8 +168,25 @@ fn params(
             _ => all_ok = false,
         }
     }
+    if let Some(first_extra) = entries.get(MAX_PARAMS) {
+        diags
+            .error(
+                first_extra.span,
+                format!(
+                    "{} parameters declared; an operation takes at most {MAX_PARAMS}",
+                    entries.len()
+                ),
+            )
+            .label(format!("parameter {} of {}", MAX_PARAMS + 1, entries.len()))
+            .help("group related parameters into one of type `dict`, or a Rust type such as `crate::Options`");
+        all_ok = false;
+    }
     all_ok.then_some(params)
 }
+
+/// The most parameters an operation may declare: the runtime reads parameters as a tuple,
+/// and implements that for tuples of up to this many elements (`gateway_runtime::MAX_PARAMS`).
+pub const MAX_PARAMS: usize = 16;
 
 fn check_default(
     node: &crate::load::node::Node,

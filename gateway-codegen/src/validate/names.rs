@@ -40,8 +40,7 @@ pub const RESERVED_WRAPPERS: &[&str] = &[
 /// Type names the generated `params` and `ops` modules use, which a wrapper's type name
 /// (`cache_get` -> `CacheGet`) would hide (`tests/generated_names.rs` checks the list).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self", "String", "Vec", "Option", "Value", "Dict", "BTreeMap", "Cow", "OpResult", "Result",
-    "Ok",
+    "Self", "String", "Vec", "Option", "Value", "Dict", "BTreeMap", "OpResult", "Text",
 ];
 
 /// What kind of name is checked, which decides its rule.
@@ -49,7 +48,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 pub enum NameKind {
     /// A wrapper (manifest key): becomes a Rust function.
     Wrapper,
-    /// A parameter: becomes a Rust argument and struct field.
+    /// A parameter: becomes a Rust argument.
     Param,
     /// An operation name: a route key and part of generated type names.
     Operation,
