@@ -101,8 +101,10 @@ impl Builder {
             manifest_path: path.display().to_string(),
             model: manifest.model.clone(),
         };
-        let model_json = serde_json::to_string_pretty(&model_file)
-            .map_err(|e| BuildError::Config(e.to_string()))?;
+        // Compact: every `#[operation]` of the crate reads it, in a proc macro that cargo
+        // builds unoptimised by default, where skipping whitespace is a measurable cost.
+        let model_json =
+            serde_json::to_string(&model_file).map_err(|e| BuildError::Config(e.to_string()))?;
         let stamp_path = out_dir.join(STAMP_FILE);
         let stamp = stamp(&model_json);
         let outputs = [

@@ -14,6 +14,7 @@ use proptest::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -138,6 +139,25 @@ fn all(
     p: Option<Point>,
 ) -> Value {
     json!({"s": s, "i": i, "f": f, "b": b, "a": a, "d": d, "l": l, "li": li, "ms": ms, "o": o, "p": p})
+}
+
+#[operation(TYPES.text)]
+fn text(
+    owned: String,
+    cow: Cow<'_, str>,
+    maybe_ref: Option<&str>,
+    maybe_owned: Option<String>,
+    maybe_cow: Option<Cow<'_, str>>,
+    defaulted: &str,
+) -> Vec<Option<String>> {
+    vec![
+        Some(owned),
+        Some(cow.into_owned()),
+        maybe_ref.map(str::to_owned),
+        maybe_owned,
+        maybe_cow.map(Cow::into_owned),
+        Some(defaulted.to_owned()),
+    ]
 }
 
 #[operation(TYPES.rust)]
@@ -342,6 +362,32 @@ fn valid_values_of_every_type_are_accepted() {
         json!({"s": "", "i": 3, "f": 1.5, "b": false, "a": null, "d": {"k": 1}, "l": null,
                "li": [1, 2], "ms": {}, "o": null, "p": null})
     );
+}
+
+/// Each form a core function may take a string in gets the string given, on both paths, and
+/// the manifest's default where one is omitted.
+#[test]
+fn strings_reach_core_functions_in_every_form() {
+    let gateway = Gateway::new();
+    let all = json!({"owned": "o", "cow": "c\\u00e9", "maybe_ref": "r", "maybe_owned": "w",
+                     "maybe_cow": "m", "defaulted": "x"});
+    let answer = block_on(gateway.execute_operation("TYPES", "text", all)).unwrap();
+    assert_eq!(answer, json!(["o", "c\\u00e9", "r", "w", "m", "x"]));
+    let minimal = json!({"owned": "o", "cow": "c"});
+    let answer = block_on(gateway.execute_operation("TYPES", "text", minimal)).unwrap();
+    assert_eq!(answer, json!(["o", "c", null, null, null, "d\"q"]));
+    let typed = gateway
+        .types_text(String::from("o"), "c", None, Some("w"), Some("m"), None)
+        .unwrap();
+    let expected = [
+        Some("o"),
+        Some("c"),
+        None,
+        Some("w"),
+        Some("m"),
+        Some("d\"q"),
+    ];
+    assert_eq!(typed, expected.map(|s| s.map(str::to_owned)));
 }
 
 /// One step of a run against the gateway and the model.
