@@ -157,7 +157,6 @@ fn implementation(
     quote! {
         #[automatically_derived]
         impl #module::ops::#trait_name for #module::Core {
-            #[allow(unused_variables)]
             #[inline]
             #signature {
                 #body
@@ -188,7 +187,6 @@ fn placeholder(interface: &Interface, op: &Operation, module: &TokenStream) -> T
     };
     quote! {
         impl #module::ops::#trait_name for #module::Core {
-            #[allow(unused_variables)]
             #signature {
                 #body
             }

@@ -5,7 +5,7 @@ use super::types::{Verdict, display, display_syn, head, matches, matches_borrowe
 use crate::generate::types::{field_is_option, is_string, value_type};
 use crate::model::{Interface, Model, Operation, Param, Type};
 use crate::suggest::did_you_mean;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, Pat, ReturnType};
@@ -247,15 +247,18 @@ fn param_arg(
     at: &str,
     errors: &mut Vec<syn::Error>,
 ) -> TokenStream {
+    // A type's span is computed from its tokens, which is slow in an unoptimised proc
+    // macro: once per parameter.
+    let span = ty.span();
     let field = syn::Index {
         index: index as u32,
-        span: ty.span(),
+        span,
     };
-    let value = quote_spanned!(ty.span()=> __params.#field);
+    let value = quote_spanned!(span=> __params.#field);
     let pass = if field_is_option(param) {
-        optional_form(param, ty)
+        optional_form(param, ty, span)
     } else {
-        required_form(param, ty)
+        required_form(param, ty, span)
     };
     match pass {
         Ok(expr) => expr(value),
@@ -277,10 +280,9 @@ fn param_arg(
 
 type Pass = Box<dyn Fn(TokenStream) -> TokenStream>;
 
-fn required_form(param: &Param, ty: &syn::Type) -> Result<Pass, ()> {
+fn required_form(param: &Param, ty: &syn::Type, span: Span) -> Result<Pass, ()> {
     let expected = value_type(param).clone();
     let string = is_string(param);
-    let span = ty.span();
     if let syn::Type::Reference(reference) = ty {
         if reference.mutability.is_some() {
             return Err(());
@@ -308,9 +310,8 @@ fn required_form(param: &Param, ty: &syn::Type) -> Result<Pass, ()> {
     }
 }
 
-fn optional_form(param: &Param, ty: &syn::Type) -> Result<Pass, ()> {
+fn optional_form(param: &Param, ty: &syn::Type, span: Span) -> Result<Pass, ()> {
     let expected = value_type(param).clone();
-    let span = ty.span();
     let option_inner = head(ty)
         .filter(|(name, args)| name == "Option" && args.len() == 1)
         .map(|(_, args)| args[0]);
