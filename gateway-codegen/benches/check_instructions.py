@@ -11,7 +11,9 @@ For each variant named on the command line it writes that variant of the crate's
 `gateway.rs` into its `OUT_DIR`, checks the crate once (so the incremental cache holds that
 code), touches `src/lib.rs`, and runs the invocation of rustc that `cargo check -v` printed
 under `valgrind --tool=callgrind`. It prints the instructions and the difference from the
-code as generated, then puts the generated file back.
+code as generated, with how many of the instructions ran inside the `#[operation]`
+attributes (the proc macro itself; rustc's work on its output is not counted there), then
+puts the generated file back.
 
 Variants (experiments: they remove or reshape a part, the rest still compiles):
   as_generated  the code as the generator writes it
@@ -145,7 +147,8 @@ def rustc_invocation():
 
 
 def instructions(command, env):
-    """The instructions rustc runs for `command`, counted by callgrind."""
+    """The instructions rustc runs for `command`, counted by callgrind, and how many of them
+    ran inside the `#[operation]` attributes (`None` if callgrind_annotate cannot tell)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out.%p"
         result = subprocess.run(
@@ -159,7 +162,25 @@ def instructions(command, env):
         if result.returncode != 0:
             sys.exit(f"rustc failed under callgrind:\n{result.stderr[-2000:]}")
         counts = re.findall(r"I\s+refs:\s+([\d,]+)", result.stderr)
-        return sum(int(count.replace(",", "")) for count in counts)
+        total = sum(int(count.replace(",", "")) for count in counts)
+        return total, attribute_share(Path(tmp))
+
+
+def attribute_share(folder):
+    """The inclusive instructions of `gateway_macros::operation`, the entry point of every
+    `#[operation]`, from the callgrind files in `folder`."""
+    found = 0
+    for out in folder.glob("callgrind.out.*"):
+        annotated = subprocess.run(
+            ["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out)],
+            capture_output=True,
+            text=True,
+        ).stdout
+        for line in annotated.splitlines():
+            match = re.match(r"\s*([\d,]+) .*gateway_macros::operation \[", line)
+            if match:
+                found += int(match.group(1).replace(",", ""))
+    return found or None
 
 
 def main():
@@ -180,10 +201,11 @@ def main():
                 print(f"{name}: does not compile; skipped")
                 continue
             (CRATE / "src" / "lib.rs").touch()
-            count = instructions(command, env)
+            count, attributes = instructions(command, env)
             baseline = baseline or count
             change = (count - baseline) / baseline * 100
-            print(f"{name}: {count:,} instructions ({change:+.1f}%)", flush=True)
+            share = f"; #[operation]: {attributes:,}" if attributes else ""
+            print(f"{name}: {count:,} instructions ({change:+.1f}%){share}", flush=True)
     finally:
         generated.write_text(original)
 
