@@ -244,3 +244,33 @@ fn the_largest_manifests_are_checked_in_bounded_time() {
     println!("{operations} operations with an error each: checked in {elapsed:?}");
     assert!(elapsed < Duration::from_secs(90), "took {elapsed:?}");
 }
+
+/// The runtime reads parameters as tuples of up to `gateway_runtime::MAX_PARAMS` (16)
+/// elements, and its own test reads a tuple of that many: exactly that many is accepted here,
+/// one more is refused (the `too_many_parameters` snapshot).
+#[test]
+fn the_parameter_limit_is_the_longest_tuple_the_runtime_reads() {
+    use gateway_codegen::validate::MAX_PARAMS;
+    assert_eq!(MAX_PARAMS, 16);
+    let manifest = |count: usize| {
+        let params: String = (0..count)
+            .map(|i| format!("    - {{name: p{i}, type: int}}\n"))
+            .collect();
+        format!("op:\n  interface: A\n  operation: op\n  parameters:\n{params}")
+    };
+    let parse = |text: String| Manifest::parse(SourceFile::new("operations.yaml", text.as_str()));
+    let accepted = parse(manifest(MAX_PARAMS)).unwrap_or_else(|report| panic!("{report}"));
+    assert_eq!(
+        accepted.model.operations().next().map(|op| op.params.len()),
+        Some(MAX_PARAMS)
+    );
+    let Err(refused) = parse(manifest(MAX_PARAMS + 1)) else {
+        panic!("17 parameters are accepted");
+    };
+    assert!(
+        refused
+            .to_string()
+            .contains("an operation takes at most 16"),
+        "{refused}"
+    );
+}

@@ -11,7 +11,6 @@
 use crate::descriptor::{OperationDescriptor, ParamDescriptor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 /// The most parameters an operation may declare: the longest tuple [`Params`] and
 /// [`ParamsKey`] are implemented for.
@@ -39,7 +38,7 @@ pub const MAX_PARAMS: usize = 16;
 ///
 /// [`crate::decode_params`] calls `decode` after checking the parameters' shape. A
 /// hand-written implementation reads each declared parameter exactly once, in declaration
-/// order:
+/// order, with [`Fields::declared`], and writes each with [`Encoder::param`]:
 ///
 /// ```
 /// use gateway_runtime::{Encoder, FieldError, Fields, Params, ParamsKey};
@@ -51,15 +50,15 @@ pub const MAX_PARAMS: usize = 16;
 ///
 /// impl<'v> Params<'v> for Put {
 ///     fn decode(fields: &mut Fields<'v>) -> Result<Self, FieldError> {
-///         Ok(Put { key: fields.required(0)?, ttl: fields.optional(1)? })
+///         Ok(Put { key: fields.declared(0)?, ttl: fields.declared(1)? })
 ///     }
 /// }
 ///
 /// // Only for the parameters of a `cacheable` operation.
 /// impl ParamsKey for Put {
 ///     fn encode(&self, out: &mut Encoder) {
-///         out.field("key", &self.key);
-///         out.optional_field("ttl", &self.ttl);
+///         out.param(0, &self.key);
+///         out.param(1, &self.ttl);
 ///     }
 /// }
 /// ```
@@ -109,90 +108,30 @@ impl<'v> Fields<'v> {
         self.read == self.object.len()
     }
 
-    fn get(&mut self, index: usize) -> (&'static str, Option<&'v Value>) {
-        // An index past the declaration (a hand-written impl's mistake) reads nothing.
-        let Some(param) = self.op.params.get(index) else {
-            return ("", None);
-        };
-        let (name, value) = (param.name, self.object.get(param.name));
-        self.read += usize::from(value.is_some());
-        (name, value)
-    }
-
-    /// A parameter read as its declaration says: decoded when present; when absent, the
-    /// declared default if there is one, an error if it is required, and otherwise what
-    /// `null` decodes to (`None`, since such a parameter is an `Option`).
+    /// Reads the parameter declared at `index`: as the declaration says, decoded when
+    /// present; when absent, the declared default if there is one, an error if it is
+    /// required, and otherwise what `null` decodes to (`None`, since such a parameter is an
+    /// `Option`). Strings decoded as [`crate::Text`] borrow from the call's parameters.
+    ///
+    /// An index past the declaration (a hand-written impl's mistake) reads nothing and is an
+    /// error.
     pub fn declared<T: Deserialize<'v>>(&mut self, index: usize) -> Result<T, FieldError> {
-        let param = self.op.params.get(index);
-        match (self.get(index), param) {
-            ((name, Some(value)), _) => decode(name, value),
-            ((name, None), None | Some(ParamDescriptor { required: true, .. })) => {
-                Err(missing(name))
-            }
+        let Some(param) = self.op.params.get(index) else {
+            return Err(missing(""));
+        };
+        let value = self.object.get(param.name);
+        self.read += usize::from(value.is_some());
+        match (value, param) {
+            (Some(value), _) => decode(param.name, value),
+            (None, ParamDescriptor { required: true, .. }) => Err(missing(param.name)),
             (
-                (name, None),
-                Some(ParamDescriptor {
+                None,
+                ParamDescriptor {
                     default: Some(json),
                     ..
-                }),
-            ) => default(name, json),
-            ((name, None), Some(_)) => decode(name, &NULL),
-        }
-    }
-
-    /// A parameter that must be present (though it may be `null` when its type allows).
-    pub fn required<T: Deserialize<'v>>(&mut self, index: usize) -> Result<T, FieldError> {
-        match self.get(index) {
-            (name, Some(value)) => decode(name, value),
-            (name, None) => Err(missing(name)),
-        }
-    }
-
-    /// A parameter that may be omitted: `None` when it is absent or `null`.
-    pub fn optional<T: Deserialize<'v>>(&mut self, index: usize) -> Result<Option<T>, FieldError> {
-        match self.get(index) {
-            (_, None | Some(Value::Null)) => Ok(None),
-            (name, Some(value)) => decode(name, value).map(Some),
-        }
-    }
-
-    /// A parameter with a default, which `default` makes when it is absent.
-    pub fn or<T: Deserialize<'v>>(
-        &mut self,
-        index: usize,
-        default: fn() -> T,
-    ) -> Result<T, FieldError> {
-        match self.get(index) {
-            (name, Some(value)) => decode(name, value),
-            (_, None) => Ok(default()),
-        }
-    }
-
-    /// A string parameter that must be present, borrowed from the call's parameters.
-    pub fn text(&mut self, index: usize) -> Result<Cow<'v, str>, FieldError> {
-        match self.get(index) {
-            (name, Some(value)) => text(name, value),
-            (name, None) => Err(missing(name)),
-        }
-    }
-
-    /// A string parameter that may be omitted, borrowed: `None` when absent or `null`.
-    pub fn optional_text(&mut self, index: usize) -> Result<Option<Cow<'v, str>>, FieldError> {
-        match self.get(index) {
-            (_, None | Some(Value::Null)) => Ok(None),
-            (name, Some(value)) => text(name, value).map(Some),
-        }
-    }
-
-    /// A string parameter with a default, borrowed when given.
-    pub fn text_or(
-        &mut self,
-        index: usize,
-        default: fn() -> Cow<'v, str>,
-    ) -> Result<Cow<'v, str>, FieldError> {
-        match self.get(index) {
-            (name, Some(value)) => text(name, value),
-            (_, None) => Ok(default()),
+                },
+            ) => default(param.name, json),
+            (None, _) => decode(param.name, &NULL),
         }
     }
 }
@@ -212,16 +151,6 @@ fn missing(name: &str) -> FieldError {
     FieldError {
         path: name.to_owned(),
         message: "missing".into(),
-    }
-}
-
-fn text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, FieldError> {
-    match value {
-        Value::String(text) => Ok(Cow::Borrowed(text)),
-        other => Err(FieldError {
-            path: name.to_owned(),
-            message: format!("expected a string, found {}", crate::describe(other)),
-        }),
     }
 }
 
@@ -278,7 +207,7 @@ impl Encoder {
     }
 
     /// Writes `"name": value`.
-    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         self.text
             .push(if self.text.is_empty() { b'{' } else { b',' });
         let written = serde_json::to_writer(&mut self.text, name).is_ok() && {
@@ -286,13 +215,6 @@ impl Encoder {
             serde_json::to_writer(&mut self.text, value).is_ok()
         };
         self.failed |= !written;
-    }
-
-    /// Writes `"name": value` when `value` is `Some`, nothing when it is `None`.
-    pub fn optional_field<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.field(name, value);
-        }
     }
 
     /// The JSON object written, or `None` if a value could not be written.
@@ -388,33 +310,29 @@ mod tests {
 
     #[derive(Debug)]
     struct Get<'a> {
-        key: Cow<'a, str>,
+        key: Text<'a>,
         note: Option<String>,
         limit: i64,
         point: Option<Point>,
     }
 
-    fn ten() -> i64 {
-        10
-    }
-
     impl<'a> Params<'a> for Get<'a> {
         fn decode(fields: &mut Fields<'a>) -> Result<Self, FieldError> {
             Ok(Get {
-                key: fields.text(0)?,
-                note: fields.required(1)?,
-                limit: fields.or(2, ten)?,
-                point: fields.optional(3)?,
+                key: fields.declared(0)?,
+                note: fields.declared(1)?,
+                limit: fields.declared(2)?,
+                point: fields.declared(3)?,
             })
         }
     }
 
     impl ParamsKey for Get<'_> {
         fn encode(&self, out: &mut Encoder) {
-            out.field("key", &self.key);
-            out.field("note", &self.note);
-            out.field("limit", &self.limit);
-            out.optional_field("point", &self.point);
+            out.param(0, &self.key);
+            out.param(1, &self.note);
+            out.param(2, &self.limit);
+            out.param(3, &self.point);
         }
     }
 
@@ -429,7 +347,8 @@ mod tests {
     fn strings_are_borrowed_and_defaults_applied() {
         let mut params = json!({"key": "k", "note": null});
         let get: Get<'_> = decode_params(&OP, &mut params).unwrap();
-        assert!(matches!(get.key, Cow::Borrowed("k")), "{:?}", get.key);
+        assert!(get.key.is_borrowed(), "{:?}", get.key);
+        assert_eq!(&*get.key, "k");
         assert_eq!((get.note, get.limit, get.point), (None, 10, None));
     }
 
@@ -470,8 +389,9 @@ mod tests {
         // Not even an entry with an empty name is read for it.
         let object = serde_json::Map::from_iter([(String::new(), json!(1))]);
         let mut fields = Fields::new(&OP, &object);
-        assert!(fields.required::<i64>(9).is_err());
-        assert_eq!(fields.optional::<i64>(9), Ok(None));
+        assert!(fields.declared::<i64>(9).is_err());
+        assert!(fields.declared::<Option<i64>>(9).is_err());
+        assert!(!fields.all_read());
     }
 
     #[test]
@@ -570,6 +490,57 @@ mod tests {
             Some(r#"{"key":1,"note":null,"limit":3}"#)
         );
         assert_eq!(encode_params(&OP, &()).as_deref(), Some("{}"));
+    }
+
+    /// The manifest validator refuses more than 16 parameters
+    /// (`gateway_codegen::validate::MAX_PARAMS`), so the longest tuple must read and write.
+    #[test]
+    fn a_tuple_of_max_params_elements_is_read_and_keyed() {
+        static NAMES: [&str; MAX_PARAMS] = [
+            "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10", "p11", "p12", "p13",
+            "p14", "p15",
+        ];
+        static PARAMS: [ParamDescriptor; MAX_PARAMS] = {
+            let mut params = [const { ParamDescriptor::new("", TypeDesc::Int) }; MAX_PARAMS];
+            let mut index = 0;
+            while index < MAX_PARAMS {
+                params[index] = ParamDescriptor::new(NAMES[index], TypeDesc::Int).required();
+                index += 1;
+            }
+            params
+        };
+        static WIDE: OperationDescriptor =
+            OperationDescriptor::new(2, "T.wide", "t_wide", 0).params(&PARAMS);
+        type Sixteen = (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        );
+        let mut params = Value::Object(
+            NAMES
+                .iter()
+                .zip(0_i64..)
+                .map(|(name, n)| ((*name).to_owned(), json!(n)))
+                .collect(),
+        );
+        let decoded: Sixteen = decode_params(&WIDE, &mut params).unwrap();
+        assert_eq!(decoded.0, 0);
+        assert_eq!(decoded.15, 15);
+        let key = encode_params(&WIDE, &decoded).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&key).unwrap(), params);
     }
 
     #[test]

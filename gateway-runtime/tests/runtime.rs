@@ -218,7 +218,7 @@ fn operation_errors_keep_their_source_without_nesting() {
     );
 }
 
-/// A hand-written parameter struct, as the generated code writes them.
+/// A hand-written parameter struct, read as its descriptor declares.
 #[derive(Debug)]
 #[allow(dead_code)]
 struct PutParams {
@@ -230,15 +230,11 @@ struct PutParams {
 impl<'v> Params<'v> for PutParams {
     fn decode(fields: &mut Fields<'v>) -> Result<Self, FieldError> {
         Ok(PutParams {
-            key: fields.required(0)?,
-            ttl: fields.or(1, thirty)?,
-            tags: fields.optional(2)?,
+            key: fields.declared(0)?,
+            ttl: fields.declared(1)?,
+            tags: fields.declared(2)?,
         })
     }
-}
-
-fn thirty() -> i64 {
-    30
 }
 
 #[test]

@@ -110,9 +110,9 @@ fn field_init(op: &Operation, param: &Param) -> TokenStream {
     } else {
         quote!(#name)
     };
-    let Some(_) = &param.default else {
+    if param.default.is_none() {
         return value;
-    };
+    }
     let default = default_fn_ident(op, param);
     if field_is_option(param) {
         quote!(#value.or_else(params::defaults::#default))
