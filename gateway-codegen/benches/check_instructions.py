@@ -18,17 +18,15 @@ puts the generated file back.
 Variants (experiments: they remove or reshape a part, the rest still compiles):
   as_generated  the code as the generator writes it
   no_docs       every `///` line removed
-  no_free_fns   the module-level free functions removed
-  no_sync_free_fns, no_async_free_fns  only those that are not async, or only those that are
   no_diagnostics  the `#[diagnostic::on_unimplemented]` attributes removed
-  free_fns_without_try  the free functions call an infallible stand-in for `Gateway::global()?`
   wrappers_without_lets  the typed wrappers make their call in one expression
   defaults_inline  no `params::defaults` functions: each use is a closure of the default
+  descriptors_bare  each descriptor is its constructor alone, without its builder chain
 
 `--crate=scale-10` counts the bench's 10-operation crate instead (only `as_generated` makes
 sense there), so that what the 990 more operations add can be told in instructions too.
 
-Run: python3 gateway-codegen/benches/check_instructions.py as_generated no_free_fns
+Run: python3 gateway-codegen/benches/check_instructions.py as_generated descriptors_bare
 """
 
 import os
@@ -52,34 +50,8 @@ def no_docs(code):
     return "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("///"))
 
 
-def no_free_fns(code, kinds=("pub fn ", "pub async fn ")):
-    lines = code.split("\n")
-    kept = []
-    i = 0
-    while i < len(lines):
-        # A free function: its one-line doc, then `pub fn` or `pub async fn` at module depth.
-        if lines[i].startswith("    /// [`Gateway::") and lines[i + 1].startswith(
-            tuple("    " + kind for kind in kinds)
-        ):
-            i = lines.index("    }", i) + 1
-            continue
-        kept.append(lines[i])
-        i += 1
-    return "\n".join(kept)
-
-
 def no_diagnostics(code):
     return re.sub(r" *#\[diagnostic::on_unimplemented\(\n(?:.*\n)*? *\)\]\n", "", code)
-
-
-def free_fns_without_try(code):
-    code = code.replace("Gateway::global()?.", "__global().")
-    return code.replace(
-        "    impl Default for Gateway {",
-        "    fn __global() -> &'static Gateway {\n        unimplemented!()\n    }\n"
-        "    impl Default for Gateway {",
-        1,
-    )
 
 
 def wrappers_without_lets(code):
@@ -109,16 +81,24 @@ def defaults_inline(code):
     return code[:start] + code[end:]
 
 
+def descriptors_bare(code):
+    """Each operation's descriptor reduced to its constructor: what the builder chains (its
+    parameters, return type and metadata) cost."""
+    start = code.index("    static OPERATIONS: ")
+    end = code.index("\n    ];\n", start)
+    table = code[start:end]
+    heads = re.findall(r"OperationDescriptor::new\([^)]*\)", table)
+    body = "".join(f"\n        {head}," for head in heads)
+    return code[:start] + table[: table.index("= [") + 3] + body + code[end:]
+
+
 VARIANTS = {
     "as_generated": lambda code: code,
     "no_docs": no_docs,
-    "no_free_fns": no_free_fns,
-    "no_sync_free_fns": lambda code: no_free_fns(code, ("pub fn ",)),
-    "no_async_free_fns": lambda code: no_free_fns(code, ("pub async fn ",)),
     "no_diagnostics": no_diagnostics,
-    "free_fns_without_try": free_fns_without_try,
     "wrappers_without_lets": wrappers_without_lets,
     "defaults_inline": defaults_inline,
+    "descriptors_bare": descriptors_bare,
 }
 
 

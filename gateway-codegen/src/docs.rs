@@ -14,8 +14,8 @@ pub fn markdown(model: &Model) -> String {
     );
     let _ = writeln!(
         out,
-        "Every operation can be called through its typed wrapper (`gateway::cache_get(...)`) \
-         or by name with JSON parameters (`execute_operation(\"CACHE\", \"get\", params)`).\n"
+        "Every operation can be called through its typed wrapper on `Gateway` \
+         (`Gateway::global()?.cache_get(...)`) or by name with JSON parameters (`execute_operation(\"CACHE\", \"get\", params)`).\n"
     );
     let _ = writeln!(out, "| Interface | Operation | Wrapper | Returns | Flags |");
     let _ = writeln!(out, "|---|---|---|---|---|");

@@ -1,7 +1,7 @@
 //! The reserved names of `validate::names` checked against the code the generator writes.
 //!
-//! A wrapper becomes a method of `Gateway` and a function of the generated module, and its
-//! CamelCase name a struct in `params` and a trait in `ops`: any name the generator uses
+//! A wrapper becomes a method of `Gateway`, and its CamelCase name a type in `params` and a
+//! trait in `ops`: any name the generator uses
 //! itself in those places must be reserved, or a manifest could declare a wrapper that
 //! compiles into a duplicate definition or a shadowed type. Both lists are also kept free of
 //! names the generator no longer uses.
@@ -83,28 +83,20 @@ fn submodule<'m>(module: &'m syn::ItemMod, name: &str) -> &'m syn::ItemMod {
         .unwrap_or_else(|| panic!("no `{name}` module"))
 }
 
-/// The names of the value namespace a wrapper shares: inherent methods of `Gateway`, functions
-/// of the module, and the functions it imports.
+/// The names a wrapper shares a namespace with: the inherent methods of `Gateway`. (The
+/// module's own functions and imports are not among them: a method does not hide them.)
 fn value_names(module: &syn::ItemMod) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for item in items(module) {
-        match item {
-            syn::Item::Fn(function) => {
-                names.insert(function.sig.ident.to_string());
-            }
-            syn::Item::Impl(block) if block.trait_.is_none() && is_gateway(&block.self_ty) => {
-                for item in &block.items {
-                    if let syn::ImplItem::Fn(method) = item {
-                        names.insert(method.sig.ident.to_string());
-                    }
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && is_gateway(&block.self_ty)
+        {
+            for item in &block.items {
+                if let syn::ImplItem::Fn(method) = item {
+                    names.insert(method.sig.ident.to_string());
                 }
             }
-            syn::Item::Use(import) => {
-                let mut imported = Imported::default();
-                imported.visit_item_use(import);
-                names.extend(imported.0.into_iter().filter(|n| is_snake_case(n)));
-            }
-            _ => {}
         }
     }
     names
@@ -112,25 +104,6 @@ fn value_names(module: &syn::ItemMod) -> BTreeSet<String> {
 
 fn is_gateway(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path) if path.path.is_ident("Gateway"))
-}
-
-fn is_snake_case(name: &str) -> bool {
-    name.chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-/// The names a `use` item brings in.
-#[derive(Default)]
-struct Imported(BTreeSet<String>);
-
-impl<'ast> Visit<'ast> for Imported {
-    fn visit_use_name(&mut self, name: &'ast syn::UseName) {
-        self.0.insert(name.ident.to_string());
-    }
-
-    fn visit_use_rename(&mut self, rename: &'ast syn::UseRename) {
-        self.0.insert(rename.rename.to_string());
-    }
 }
 
 /// Single-segment type names a module refers to (types, derives, imports), which a struct or

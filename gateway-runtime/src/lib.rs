@@ -2,7 +2,7 @@
 //!
 //! A service declares its operations in `operations.yaml`; `gateway-codegen` (from `build.rs`)
 //! or the [`gateway!`] macro turns the manifest into a `gateway` module: typed wrappers such as
-//! `gateway::cache_get(key, default)`, the dynamic entry `execute_operation(interface,
+//! `Gateway::cache_get(&self, key, default)`, the dynamic entry `execute_operation(interface,
 //! operation, params)`, the operation registry and per-interface routers. Core functions are
 //! attached with [`#[operation]`](operation), which checks their signatures against the
 //! manifest. This crate is what that generated code calls into.

@@ -162,10 +162,10 @@ fn the_registry_describes_every_operation() {
 }
 
 #[test]
-fn free_functions_use_the_process_wide_gateway() {
-    gateway::cache_put("global", json!(1)).unwrap();
-    assert_eq!(gateway::cache_get("global", None).unwrap(), json!(1));
+fn the_process_wide_gateway_is_one_gateway_for_every_caller() {
+    Gateway::global().unwrap().cache_put("global", json!(1)).unwrap();
     assert_eq!(Gateway::global().unwrap().cache_get("global", None).unwrap(), json!(1));
+    assert!(::core::ptr::eq(Gateway::global().unwrap(), Gateway::global().unwrap()));
 }
 
 #[tokio::test]

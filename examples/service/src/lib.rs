@@ -2,7 +2,7 @@
 //!
 //! The manifest declares the operations; `build.rs` generates the [`gateway`] module from it;
 //! [`interfaces`] holds the core functions, each attached to its operation with
-//! `#[operation]`. Callers use the typed wrappers (`gateway::cache_get("k", None)`) or the
+//! `#[operation]`. Callers use the typed wrappers (`Gateway::global()?.cache_get("k", None)`) or the
 //! dynamic path (`gateway::execute_operation("CACHE", "get", json!({"key": "k"}))`); the
 //! core functions themselves are private to this crate.
 

@@ -140,7 +140,7 @@ fn check_shape(function: &CoreFn, op: &Operation, op_at: &str, errors: &mut Vec<
         errors.push(syn::Error::new(
             token.span(),
             format!(
-                "core functions must not be `pub`: other crates call `{name}` through the gateway (`gateway::{}`)\n= help: use `pub(crate)` or no visibility",
+                "core functions must not be `pub`: other crates call `{name}` through the gateway (`Gateway::{}`)\n= help: use `pub(crate)` or no visibility",
                 op.wrapper
             ),
         ));

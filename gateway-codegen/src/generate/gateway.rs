@@ -67,9 +67,10 @@ pub fn gateway(model: &Model) -> TokenStream {
                 Ok(gateway)
             }
 
-            /// The process-wide gateway of this module's free functions, started on first use
-            /// with the configuration of the environment. An invalid variable or a failed
-            /// preload is an error, here and on every later call.
+            /// The process-wide gateway, started on first use with the configuration of the
+            /// environment: `Gateway::global()?.cache_get(..)` calls a typed wrapper on it, and
+            /// the module's `execute_operation` and `execute_batch` use it. An invalid variable
+            /// or a failed preload is an error, here and on every later call.
             pub fn global() -> Result<&'static Gateway, GatewayError> {
                 static GLOBAL: ::std::sync::OnceLock<Result<Gateway, String>> = ::std::sync::OnceLock::new();
                 let started = GLOBAL.get_or_init(|| {

@@ -31,7 +31,7 @@ const SECTIONS: [Section; 9] = [
     gateway::gateway,
     gateway::modules,
     dispatch::module,
-    wrappers::free_functions,
+    wrappers::process_wide,
     registry::operation_id,
     registry::routing,
     registry::tables,

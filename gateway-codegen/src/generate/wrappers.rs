@@ -1,46 +1,21 @@
-//! Typed wrappers: one method per operation on `Gateway`, and one free function each that
-//! calls the process-wide gateway.
+//! Typed wrappers: one method per operation on `Gateway`, and the module-level entries of the
+//! dynamic path, which call the process-wide gateway.
+//!
+//! There is no module-level function per operation: `Gateway::global()?.cache_get(..)`
+//! reaches the process-wide gateway in one call, and a function per operation would be one
+//! item more per operation for rustc to check (about a tenth of a large crate's check; see
+//! docs/PERFORMANCE.md).
 
 use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
-use crate::model::{Interface, Model, Operation, Param, Priority, Type, Visibility};
+use crate::model::{Interface, Operation, Param, Priority, Type, Visibility};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Free functions calling the process-wide gateway.
-pub fn free_functions(model: &Model) -> TokenStream {
-    let functions = model.operations().map(|op| {
-        let name = wrapper_ident(op);
-        let args = op.params.iter().map(|p| {
-            let name = param_ident(p);
-            let ty = wrapper_arg_type(p);
-            quote!(#name: #ty)
-        });
-        let names = op.params.iter().map(param_ident);
-        let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
-        let output = rust_type(&op.returns, Paths::Generated);
-        let doc = super::doc(&format!(
-            "[`Gateway::{}`] on the process-wide gateway.",
-            op.wrapper
-        ));
-        if op.is_async {
-            quote! {
-                #doc
-                pub async fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
-                    Gateway::global()?.#name(#(#names),*).await
-                }
-            }
-        } else {
-            quote! {
-                #doc
-                pub fn #name #lifetime(#(#args),*) -> Result<#output, GatewayError> {
-                    Gateway::global()?.#name(#(#names),*)
-                }
-            }
-        }
-    });
+/// `execute_operation` and `execute_batch` at module level, on the process-wide gateway.
+pub fn process_wide(_model: &crate::model::Model) -> TokenStream {
     quote! {
         /// [`Gateway::execute_operation`] on the process-wide gateway.
         pub async fn execute_operation(interface: &str, operation: &str, params: Value) -> Result<Value, GatewayError> {
@@ -51,8 +26,6 @@ pub fn free_functions(model: &Model) -> TokenStream {
         pub async fn execute_batch(calls: Vec<::gateway_runtime::ofb::BatchCall>) -> Result<Vec<Result<Value, GatewayError>>, GatewayError> {
             Ok(Gateway::global()?.execute_batch(calls).await)
         }
-
-        #(#functions)*
     }
 }
 

@@ -12,13 +12,12 @@ pub const RUST_KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// Names the generated gateway uses itself, which wrappers therefore cannot take: the methods
-/// of `Gateway` and the functions of the generated module (`tests/generated_names.rs` checks
-/// the list against the generated code).
+/// Names the generated gateway uses itself, which wrappers therefore cannot take: the
+/// inherent methods of `Gateway` (`tests/generated_names.rs` checks the list against the
+/// generated code).
 pub const RESERVED_WRAPPERS: &[&str] = &[
     "execute_operation",
     "execute_batch",
-    "resolve",
     "new",
     "global",
     "with_config",
@@ -33,8 +32,6 @@ pub const RESERVED_WRAPPERS: &[&str] = &[
     "stats",
     "coalescer",
     "dispatch",
-    "decode_params",
-    "encode_result",
 ];
 
 /// Type names the generated `params` and `ops` modules use, which a wrapper's type name
