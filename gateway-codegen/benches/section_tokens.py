@@ -3,9 +3,9 @@
 
 What checking a crate costs follows the code rustc parses, resolves and lowers more than its
 bytes (`check_instructions.py` measures that), so this counts tokens per top-level item of
-the generated module, grouping the module-level free functions. The lexer is approximate:
-identifiers, literals and punctuation (`::`, `->` and `=>` as one) are tokens, and a `///`
-line counts as one, as rustc reads it as one doc attribute.
+the generated module. The lexer is approximate: identifiers, literals and punctuation (`::`,
+`->` and `=>` as one) are tokens; a `///` line counts as one, as rustc reads it as one doc
+attribute, and so does a raw string literal over many lines (the operation table).
 
 With no argument it reads the newest `gateway.rs` of the 1,000-operation crate that
 `cargo bench -p gateway-codegen --bench check_time` leaves in `target/scale-crates`.
@@ -20,6 +20,8 @@ from pathlib import Path
 WORKSPACE = Path(__file__).resolve().parents[2]
 BUILD = WORKSPACE / "target" / "scale-crates" / "target" / "debug" / "build"
 
+# A raw string literal that the line opens (`r"`, `r#"`): its closing quote and hashes end it.
+RAW_OPENING = re.compile(r'\br(#*)"')
 TOKEN = re.compile(
     r'"(?:\\.|[^"\\])*"|[A-Za-z_][A-Za-z0-9_]*|\d+[\w.]*|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]'
 )
@@ -28,24 +30,35 @@ ITEM = re.compile(
     r"^    (?:pub(?:\(\w+\))? )?(?:async )?(fn|struct|enum|impl|mod|static|const|trait|use)\b"
     r"\s*(?:<[^>]*>\s*)?([\w:]+)?"
 )
-# The free functions are named after their wrappers; anything else is named by its item.
-GATEWAY_FUNCTIONS = ("execute_operation", "execute_batch", "resolve")
-FREE_FUNCTION = re.compile(r"^    pub (?:async )?fn \w+(?:<[^>]*>)?\(")
 
 
 def sections(text):
     """{section: [tokens, bytes]}, in order of first appearance."""
     found = {}
     current = "header"
+    raw_end = None
     for line in text.split("\n"):
         item = ITEM.match(line)
         if item:
             kind, name = item.group(1), item.group(2) or ""
             current = f"{kind} {name}"
-            if FREE_FUNCTION.match(line) and name not in GATEWAY_FUNCTIONS:
-                current = "module-level free functions"
         stripped = line.strip()
-        tokens = 1 if stripped.startswith("///") else len(TOKEN.findall(stripped))
+        if raw_end:
+            # Inside a raw string literal, which the opening line counted as one token.
+            if raw_end not in stripped:
+                tokens = 0
+            else:
+                tokens = len(TOKEN.findall(stripped.split(raw_end, 1)[1]))
+                raw_end = None
+        elif stripped.startswith("///"):
+            tokens = 1
+        else:
+            opening = RAW_OPENING.search(stripped)
+            if opening and opening.group(1) + '"' not in stripped[opening.end():]:
+                raw_end = '"' + opening.group(1)
+                tokens = len(TOKEN.findall(stripped[: opening.start()])) + 1
+            else:
+                tokens = len(TOKEN.findall(stripped))
         counts = found.setdefault(current, [0, 0])
         counts[0] += tokens
         counts[1] += len(line) + 1

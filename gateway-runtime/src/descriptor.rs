@@ -1,9 +1,11 @@
 //! The registry: static descriptions of every operation and interface, built by generated code.
 //!
-//! Descriptors are built with `const` constructors so the generated tables are plain statics;
-//! their fields are public for reading, and `#[non_exhaustive]` keeps room to grow.
+//! Descriptors are built with `const` constructors so that tables of them are plain statics;
+//! their fields are public for reading, and `#[non_exhaustive]` keeps room to grow. Generated
+//! gateways write their operations as an [`OperationTable`] instead, decoded on first use.
 
 use crate::error::GatewayError;
+use crate::operation_table::OperationTable;
 use schemars::{Schema, SchemaGenerator};
 use std::fmt;
 use std::time::Duration;
@@ -16,8 +18,8 @@ pub struct Registry {
     pub manifest: &'static str,
     /// Interfaces, indexed by [`OperationDescriptor::interface_index`].
     pub interfaces: &'static [InterfaceDescriptor],
-    /// Operations, indexed by [`OperationDescriptor::id`].
-    pub operations: &'static [OperationDescriptor],
+    /// Operations: see [`Registry::operations`].
+    operations: Operations,
     /// EventBridge routes, in manifest order.
     pub events: &'static [EventRoute],
 }
@@ -76,8 +78,15 @@ pub enum EventParams {
     Fixed(&'static str),
 }
 
+/// Where a registry's operations are: built by `const` constructors, or in a table of text.
+#[derive(Debug)]
+enum Operations {
+    Built(&'static [OperationDescriptor]),
+    Table(&'static OperationTable),
+}
+
 impl Registry {
-    /// A registry over the generated tables.
+    /// A registry over tables of descriptors built in code.
     pub const fn new(
         manifest: &'static str,
         interfaces: &'static [InterfaceDescriptor],
@@ -86,8 +95,31 @@ impl Registry {
         Self {
             manifest,
             interfaces,
-            operations,
+            operations: Operations::Built(operations),
             events: &[],
+        }
+    }
+
+    /// A registry whose operations are in `table`, as generated gateways write them.
+    pub const fn with_table(
+        manifest: &'static str,
+        interfaces: &'static [InterfaceDescriptor],
+        table: &'static OperationTable,
+    ) -> Self {
+        Self {
+            manifest,
+            interfaces,
+            operations: Operations::Table(table),
+            events: &[],
+        }
+    }
+
+    /// The operations, indexed by [`OperationDescriptor::id`]. A table is decoded on the
+    /// first call (see [`OperationTable::operations`]).
+    pub fn operations(&self) -> &'static [OperationDescriptor] {
+        match self.operations {
+            Operations::Built(operations) => operations,
+            Operations::Table(table) => table.operations(),
         }
     }
 
@@ -99,15 +131,14 @@ impl Registry {
 
     /// The operation `interface.operation`, if declared.
     pub fn find(&self, interface: &str, operation: &str) -> Option<&'static OperationDescriptor> {
-        self.operations
+        self.operations()
             .iter()
             .find(|op| op.interface == interface && op.operation == operation)
     }
 
     /// The operation whose wrapper (manifest key) is `wrapper`.
     pub fn by_wrapper(&self, wrapper: &str) -> Option<&'static OperationDescriptor> {
-        let operations: &'static [OperationDescriptor] = self.operations;
-        operations.iter().find(|op| op.wrapper == wrapper)
+        self.operations().iter().find(|op| op.wrapper == wrapper)
     }
 
     /// The error for `interface.operation` when it does not resolve: an unknown interface, or
@@ -148,7 +179,7 @@ impl Registry {
         &self,
         interface: &'a str,
     ) -> impl Iterator<Item = &'static OperationDescriptor> + use<'a> {
-        self.operations
+        self.operations()
             .iter()
             .filter(move |op| op.interface == interface)
     }

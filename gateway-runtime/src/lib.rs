@@ -26,6 +26,7 @@ mod json_call;
 pub mod lmms;
 pub mod mdoe;
 pub mod ofb;
+mod operation_table;
 mod param_codec;
 mod params;
 mod params_schema;
@@ -34,6 +35,7 @@ mod service;
 mod state;
 mod suggest;
 mod text;
+mod type_grammar;
 
 pub use descriptor::{
     EventParams, EventRoute, InterfaceDescriptor, OperationDescriptor, ParamDescriptor, Priority,
@@ -45,6 +47,7 @@ pub use lmms::{
     AnyModule, Clock, Config, ConfigError, Kept, Maintain, MaintenanceReport, ManualClock, Module,
     Reaper, Stats, SystemClock,
 };
+pub use operation_table::{FORMAT as TABLE_FORMAT, OperationTable, SchemaFn};
 pub use param_codec::{Encoder, FieldError, Fields, MAX_PARAMS, Params, ParamsKey, encode_params};
 pub use params::{
     MAX_PARAMS_DEPTH, check_params, decode_params, describe, encode_result, json_literal,

@@ -55,16 +55,16 @@ impl Runtime {
         Self {
             registry,
             heat: registry
-                .operations
+                .operations()
                 .iter()
                 .map(|_| Heat::default())
                 .collect(),
-            counters: Counters::new(registry.operations.len()),
+            counters: Counters::new(registry.operations().len()),
             epoch: AtomicU64::new(1),
             maintenance: Mutex::default(),
             free_tier: FreeTier::new(config.free_tier.clone()),
             caches: ResultCaches::new(
-                registry.operations,
+                registry.operations(),
                 registry.interfaces.len(),
                 config.result_cache.clone(),
             ),

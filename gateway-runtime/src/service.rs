@@ -19,7 +19,7 @@ pub trait Service: Send + Sync + 'static {
 
     /// Every operation: the manifest's, then those registered at runtime.
     fn operations(&self) -> Vec<&'static OperationDescriptor> {
-        self.registry().operations.iter().collect()
+        self.registry().operations().iter().collect()
     }
 
     /// Runs a resolved operation with JSON parameters.

@@ -146,7 +146,7 @@ async fn state_is_created_on_first_use() {
 
 #[test]
 fn the_registry_describes_every_operation() {
-    assert_eq!(REGISTRY.operations.len(), OperationId::ALL.len());
+    assert_eq!(REGISTRY.operations().len(), OperationId::ALL.len());
     for (index, id) in OperationId::ALL.iter().enumerate() {
         assert_eq!(id.descriptor().id, index);
     }

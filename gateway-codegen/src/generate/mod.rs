@@ -11,6 +11,7 @@ pub mod naming;
 pub mod ops;
 mod params;
 mod registry;
+mod table;
 pub mod types;
 mod wrappers;
 
@@ -59,8 +60,7 @@ fn module_item(model: &Model, module: &str, body: TokenStream) -> TokenStream {
         pub mod #name {
             #[allow(unused_imports)]
             use ::gateway_runtime::{
-                Dict, GatewayError, InterfaceDescriptor, OpResult, OperationDescriptor, ParamDescriptor,
-                Registry, Text, TypeDesc, Value, decode_params, encode_result,
+                Dict, GatewayError, InterfaceDescriptor, OpResult, OperationDescriptor, Registry, Text, Value,
             };
             #[allow(unused_imports)]
             use ::std::{borrow::Cow, collections::BTreeMap, time::Duration};

@@ -1,11 +1,11 @@
-//! The operation registry (static descriptor tables), `OperationId`, and resolution through
-//! one router per interface.
+//! The operation registry (the interfaces' descriptors and the operation table),
+//! `OperationId`, and resolution through one router per interface.
 
 use super::naming::{interface_ident, type_ident};
-use crate::model::{Model, Operation, Param, Priority, Type, UnloadPolicy, Visibility};
+use super::table::{FORMAT, raw_string, table};
+use crate::model::{Model, Priority, UnloadPolicy};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::time::Duration;
 
 /// `OperationId`: one variant per operation, numbered in registry order.
 pub fn operation_id(model: &Model) -> TokenStream {
@@ -32,7 +32,7 @@ pub fn operation_id(model: &Model) -> TokenStream {
 
             /// The operation's descriptor in the registry.
             pub fn descriptor(self) -> &'static ::gateway_runtime::OperationDescriptor {
-                &OPERATIONS[self as usize]
+                &REGISTRY.operations()[self as usize]
             }
         }
     }
@@ -111,21 +111,9 @@ pub fn tables(model: &Model) -> TokenStream {
         }
         tokens
     });
-    let operation_count = super::int(model.operations().count() as u128);
-    let operations =
-        model
-            .interfaces
-            .iter()
-            .enumerate()
-            .flat_map(|(interface_index, interface)| {
-                interface
-                    .operations
-                    .iter()
-                    .map(move |op| (interface_index, op))
-            });
-    let operations = operations
-        .enumerate()
-        .map(|(id, (interface_index, op))| descriptor(id, interface_index, op));
+    let (text, schemas) = table(model);
+    let text = raw_string(&text);
+    let format = super::int(FORMAT);
     let events = (!model.events.is_empty()).then(|| {
         let count = super::int(model.events.len() as u128);
         let routes = model.events.iter().map(event_route);
@@ -136,13 +124,19 @@ pub fn tables(model: &Model) -> TokenStream {
     let with_events = events.is_some().then(|| quote!(.with_events(&EVENTS)));
     quote! {
         /// The operation registry: every interface and operation of the manifest.
-        pub static REGISTRY: Registry = Registry::new(#manifest, &INTERFACES, &OPERATIONS) #with_events;
+        pub static REGISTRY: Registry = Registry::with_table(#manifest, &INTERFACES, &OPERATIONS) #with_events;
 
         #events
 
         static INTERFACES: [InterfaceDescriptor; #interface_count] = [#(#interfaces),*];
 
-        static OPERATIONS: [OperationDescriptor; #operation_count] = [#(#operations),*];
+        /// Every operation's descriptor as a line of JSON, in registry order, decoded when the
+        /// registry is first read (the format is `gateway_runtime::OperationTable`'s).
+        static OPERATIONS: ::gateway_runtime::OperationTable = ::gateway_runtime::OperationTable::new(
+            #format,
+            #text,
+            &[#(#schemas),*],
+        );
     }
 }
 
@@ -171,122 +165,4 @@ pub fn state_type(state: Option<&str>) -> TokenStream {
     state
         .and_then(|path| path.parse().ok())
         .unwrap_or_else(|| quote!(()))
-}
-
-fn descriptor(id: usize, interface_index: usize, op: &Operation) -> TokenStream {
-    let name = op.qualified_name();
-    let wrapper = &op.wrapper;
-    let (id, interface_index) = (super::int(id as u128), super::int(interface_index as u128));
-    let mut tokens = quote! {
-        OperationDescriptor::new(#id, #name, #wrapper, #interface_index)
-    };
-    if let Some(description) = &op.description {
-        tokens.extend(quote!(.describe(#description)));
-    }
-    if !op.params.is_empty() {
-        let params = op.params.iter().map(param_descriptor);
-        tokens.extend(quote!(.params(&[#(#params),*])));
-    }
-    if op.returns != Type::None {
-        let returns = type_desc(&op.returns);
-        tokens.extend(quote!(.returns(#returns)));
-    }
-    if let Some(cache) = &op.cacheable {
-        let ttl = match cache.ttl {
-            Some(ttl) => {
-                let ttl = duration(ttl);
-                quote!(Some(#ttl))
-            }
-            None => quote!(None),
-        };
-        tokens.extend(quote!(.cacheable(#ttl)));
-    }
-    if let Some(timeout) = op.timeout {
-        let timeout = duration(timeout);
-        tokens.extend(quote!(.timeout(#timeout)));
-    }
-    if let Some(batch) = &op.batch {
-        let partner = &batch.operation;
-        let max = match batch.max_size {
-            Some(max) => {
-                let max = super::int(max);
-                quote!(Some(#max))
-            }
-            None => quote!(None),
-        };
-        tokens.extend(quote!(.batch(#partner, #max)));
-    }
-    if op.visibility == Visibility::Internal {
-        tokens.extend(quote!(.internal()));
-    }
-    if op.priority == Priority::Critical {
-        tokens.extend(quote!(.critical()));
-    }
-    if op.is_async {
-        tokens.extend(quote!(.asynchronous()));
-    }
-    let line = super::int(op.location.line);
-    tokens.extend(quote!(.declared_at(#line)));
-    tokens
-}
-
-fn param_descriptor(param: &Param) -> TokenStream {
-    let name = &param.name;
-    let ty = type_desc(&param.ty);
-    let mut tokens = quote!(ParamDescriptor::new(#name, #ty));
-    if param.required {
-        tokens.extend(quote!(.required()));
-    }
-    if let Some(default) = &param.default {
-        let json = default.to_string();
-        tokens.extend(quote!(.default_json(#json)));
-    }
-    if let Some(description) = &param.description {
-        tokens.extend(quote!(.describe(#description)));
-    }
-    if names_rust_type(&param.ty) {
-        let ty = super::types::rust_type(&param.ty, super::types::Paths::Generated);
-        tokens.extend(quote!(.schema_with(::gateway_runtime::schema_of::<#ty>)));
-    }
-    tokens
-}
-
-/// Whether `ty` is or contains a Rust type, whose schema only its `JsonSchema` impl knows.
-fn names_rust_type(ty: &Type) -> bool {
-    match ty {
-        Type::Rust(_) => true,
-        Type::ListOf(inner) | Type::MapOf(inner) | Type::Optional(inner) => names_rust_type(inner),
-        _ => false,
-    }
-}
-
-fn type_desc(ty: &Type) -> TokenStream {
-    match ty {
-        Type::String => quote!(TypeDesc::String),
-        Type::Int => quote!(TypeDesc::Int),
-        Type::Float => quote!(TypeDesc::Float),
-        Type::Bool => quote!(TypeDesc::Bool),
-        Type::Any => quote!(TypeDesc::Any),
-        Type::Dict => quote!(TypeDesc::Dict),
-        Type::List => quote!(TypeDesc::List),
-        Type::None => quote!(TypeDesc::None),
-        Type::ListOf(inner) => {
-            let inner = type_desc(inner);
-            quote!(TypeDesc::ListOf(&#inner))
-        }
-        Type::MapOf(inner) => {
-            let inner = type_desc(inner);
-            quote!(TypeDesc::MapOf(&#inner))
-        }
-        Type::Optional(inner) => {
-            let inner = type_desc(inner);
-            quote!(TypeDesc::Optional(&#inner))
-        }
-        Type::Rust(path) => quote!(TypeDesc::Rust(#path)),
-    }
-}
-
-fn duration(d: Duration) -> TokenStream {
-    let millis = super::int(d.as_millis());
-    quote!(Duration::from_millis(#millis))
 }

@@ -82,7 +82,7 @@ pub fn maintain(runtime: &Runtime, modules: &[&dyn AnyModule]) -> MaintenanceRep
     }
     // Heat cools after the unload checks, so an operation hot during the interval just ended
     // still protects its module this time.
-    for (op, heat) in registry.operations.iter().zip(runtime.heat.iter()) {
+    for (op, heat) in registry.operations().iter().zip(runtime.heat.iter()) {
         let fast_calls = runtime.counters.total(op.id).fast_calls;
         match heat.decay(fast_calls, config.fast_path_threshold, config.fast_path) {
             Some(true) => report.became_hot.push(op.name),

@@ -81,7 +81,7 @@ pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
     let registry = runtime.registry();
     let registered = runtime.extensions.all();
     let mut operations: Vec<OperationStats> = registry
-        .operations
+        .operations()
         .iter()
         .zip(runtime.heat.iter())
         .map(|(op, heat)| OperationStats {
@@ -94,7 +94,7 @@ pub fn snapshot(runtime: &Runtime, modules: &[&dyn AnyModule]) -> Stats {
         registered: true,
         ..operation_stats(entry.descriptor.name, entry.counters.total(0))
     }));
-    let mut result_caches = runtime.caches.stats(registry.operations);
+    let mut result_caches = runtime.caches.stats(registry.operations());
     result_caches.extend(registered.iter().filter_map(|entry| {
         entry
             .slot

@@ -181,7 +181,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 fn operations() -> Vec<(&'static str, &'static str)> {
     gateway::REGISTRY
-        .operations
+        .operations()
         .iter()
         .map(|op| (op.interface, op.operation))
         .collect()

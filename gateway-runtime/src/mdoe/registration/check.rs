@@ -2,10 +2,10 @@
 
 use super::error::{Problem, RegistrationError};
 use super::spec::{Cacheable, OperationSpec};
-use super::types;
 use crate::descriptor::{OperationDescriptor, ParamDescriptor, Registry, TypeDesc};
 use crate::params::{describe, fits};
 use crate::suggest::closest;
+use crate::type_grammar;
 use schemars::Schema;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -30,7 +30,7 @@ pub(crate) struct Existing<'a> {
 impl Existing<'_> {
     fn all(&self) -> impl Iterator<Item = &'static OperationDescriptor> + '_ {
         self.registry
-            .operations
+            .operations()
             .iter()
             .chain(self.registered.iter().copied())
     }
@@ -100,7 +100,7 @@ pub(crate) fn check(
         );
     }
     let params = parameters(spec, &mut problems);
-    let returns = match types::parse(&spec.returns) {
+    let returns = match type_grammar::parse(&spec.returns) {
         Ok(ty) => Some(*ty),
         Err(problem) => {
             let mut p = Problem::new("returns", problem.message);
@@ -261,7 +261,7 @@ fn parameters(spec: &OperationSpec, problems: &mut Vec<Problem>) -> Vec<ParamDes
                 format!("parameter `{}` is declared twice", param.name),
             ));
         }
-        let ty = match types::parse(&param.ty) {
+        let ty = match type_grammar::parse(&param.ty) {
             Ok(TypeDesc::None) => {
                 problems.push(
                     Problem::new(field("type"), "a parameter cannot have type `none`")

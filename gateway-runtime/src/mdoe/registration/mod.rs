@@ -20,7 +20,6 @@
 mod check;
 mod error;
 mod spec;
-mod types;
 
 pub use error::{Problem, RegistrationError};
 pub use spec::{Cacheable, OperationSpec, ParamSpec};
@@ -208,7 +207,7 @@ impl Runtime {
             .unwrap_or_else(PoisonError::into_inner);
         let existing: Vec<&'static OperationDescriptor> =
             registered.iter().map(|r| r.descriptor).collect();
-        let id = self.registry().operations.len() + registered.len();
+        let id = self.registry().operations().len() + registered.len();
         let existing = check::Existing {
             registry: self.registry(),
             registered: &existing,
@@ -233,7 +232,7 @@ impl Runtime {
     /// in registration order.
     pub fn operations(&self) -> Vec<&'static OperationDescriptor> {
         let mut all: Vec<&'static OperationDescriptor> =
-            self.registry().operations.iter().collect();
+            self.registry().operations().iter().collect();
         all.extend(self.extensions.all().iter().map(|r| r.descriptor));
         all
     }

@@ -1,6 +1,10 @@
-//! Type expressions of registered operations (`string`, `list<int>`, `optional<float>`), the
-//! manifest's grammar less Rust type paths: a registered operation's parameters are checked
-//! from its declaration alone, so every type must be one the runtime can check.
+//! Type expressions (`string`, `list<int>`, `optional<float>`): the manifest's grammar, read
+//! by the runtime in two places.
+//!
+//! - Operations registered at runtime: without Rust type paths, since a registered
+//!   operation's parameters are checked from its declaration alone ([`parse`]).
+//! - The operation tables of generated gateways, which may name Rust types
+//!   ([`parse_declared`]).
 
 use crate::descriptor::TypeDesc;
 use crate::suggest::closest;
@@ -40,10 +44,17 @@ pub(crate) struct TypeProblem {
 
 /// Parses `text`; the type lives for the rest of the process, as registered operations do.
 pub(crate) fn parse(text: &str) -> Result<&'static TypeDesc, TypeProblem> {
-    parse_at(text.trim(), 0).map(|ty| &*Box::leak(Box::new(ty)))
+    parse_at(text.trim(), 0, false).map(|ty| &*Box::leak(Box::new(ty)))
 }
 
-fn parse_at(text: &str, depth: usize) -> Result<TypeDesc, TypeProblem> {
+/// Parses a type the generator wrote into an operation table: the same grammar, with Rust
+/// type paths (anything else holding `::`), which the generated code checks by their
+/// `Deserialize` and `JsonSchema` impls.
+pub(crate) fn parse_declared(text: &str) -> Result<TypeDesc, TypeProblem> {
+    parse_at(text.trim(), 0, true)
+}
+
+fn parse_at(text: &str, depth: usize, rust: bool) -> Result<TypeDesc, TypeProblem> {
     if depth > MAX_DEPTH {
         return Err(TypeProblem {
             message: format!("types nest at most {MAX_DEPTH} levels deep"),
@@ -59,12 +70,15 @@ fn parse_at(text: &str, depth: usize) -> Result<TypeDesc, TypeProblem> {
         ("optional", TypeDesc::Optional),
     ] {
         if let Some(inner) = generic(text, name) {
-            let inner = parse_at(inner.trim(), depth + 1)?;
+            let inner = parse_at(inner.trim(), depth + 1, rust)?;
             return Ok(wrap(Box::leak(Box::new(inner))));
         }
     }
     if let Some((_, ty)) = SCALARS.iter().find(|(name, _)| *name == text) {
         return Ok(*ty);
+    }
+    if text.contains("::") && rust {
+        return Ok(TypeDesc::Rust(Box::leak(text.to_owned().into_boxed_str())));
     }
     if text.contains("::") {
         return Err(TypeProblem {
