@@ -1,7 +1,6 @@
 //! The reserved names of `validate::names` checked against the code the generator writes.
 //!
-//! A wrapper becomes a method of `Gateway`, and its CamelCase name a type in `params` and a
-//! trait in `ops`: any name the generator uses
+//! A wrapper becomes a method of `Gateway`, and its CamelCase name a trait in `ops`: any name the generator uses
 //! itself in those places must be reserved, or a manifest could declare a wrapper that
 //! compiles into a duplicate definition or a shadowed type. Both lists are also kept free of
 //! names the generator no longer uses.
@@ -192,23 +191,21 @@ fn every_name_the_gateway_uses_for_itself_is_a_reserved_wrapper_name() {
 }
 
 #[test]
-fn every_type_name_the_params_and_ops_modules_use_is_reserved() {
+fn every_type_name_the_ops_module_uses_is_reserved() {
     let mut used = BTreeSet::new();
     for manifest in manifests() {
         let module = generated(&manifest);
-        for name in ["params", "ops"] {
-            let names = used_type_names(submodule(&module, name));
-            let missing: Vec<&String> = names
-                .iter()
-                .filter(|n| !RESERVED_TYPE_NAMES.contains(&n.as_str()))
-                .collect();
-            assert!(
-                missing.is_empty(),
-                "the generated `{name}` module uses {missing:?}, which RESERVED_TYPE_NAMES does \
-                 not hold: a wrapper whose CamelCase name is one of them would hide it"
-            );
-            used.extend(names);
-        }
+        let names = used_type_names(submodule(&module, "ops"));
+        let missing: Vec<&String> = names
+            .iter()
+            .filter(|n| !RESERVED_TYPE_NAMES.contains(&n.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the generated `ops` module uses {missing:?}, which RESERVED_TYPE_NAMES does not \
+             hold: a wrapper whose CamelCase name is one of them would hide it"
+        );
+        used.extend(names);
     }
     // `Self` is a keyword that a wrapper's CamelCase name must not be either.
     let stale: Vec<&&str> = RESERVED_TYPE_NAMES

@@ -1,8 +1,8 @@
 //! How an operation's parameters are read from and written to JSON: the [`Params`] and
 //! [`ParamsKey`] traits.
 //!
-//! The generated code passes parameters as a tuple in declaration order (`params::CacheGet`
-//! is an alias of `(Text<'a>, Value)`), and this module implements both traits once for
+//! The generated code passes parameters as a tuple in declaration order (`CACHE.set` takes
+//! `(Text<'_>, Value, Option<i64>)`), and this module implements both traits once for
 //! tuples of up to [`MAX_PARAMS`] elements. Each element is read as its [`ParamDescriptor`]
 //! in [`OperationDescriptor::params`] says: required, defaulted or optional. A large
 //! manifest therefore adds no decoding code at all: generating a struct and its `decode`

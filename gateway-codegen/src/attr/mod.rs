@@ -133,13 +133,7 @@ fn implementation(
 ) -> TokenStream {
     let trait_name = crate::generate::naming::type_ident(op);
     let names = (format_ident!("__state"), format_ident!("__params"));
-    let signature = call_signature(
-        op,
-        interface.state.as_deref(),
-        module,
-        Paths::Qualified,
-        &names,
-    );
+    let signature = call_signature(op, interface.state.as_deref(), Paths::Qualified, &names);
     let function_name = &function.sig.ident;
     let args = &plan.args;
     let awaited = op.is_async.then(|| quote!(.await));
@@ -170,13 +164,7 @@ fn implementation(
 fn placeholder(interface: &Interface, op: &Operation, module: &TokenStream) -> TokenStream {
     let trait_name = crate::generate::naming::type_ident(op);
     let names = (format_ident!("__state"), format_ident!("__params"));
-    let signature = call_signature(
-        op,
-        interface.state.as_deref(),
-        module,
-        Paths::Qualified,
-        &names,
-    );
+    let signature = call_signature(op, interface.state.as_deref(), Paths::Qualified, &names);
     let body = quote!(::core::unreachable!(
         "#[operation] reported a compile error"
     ));

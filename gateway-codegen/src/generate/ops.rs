@@ -7,7 +7,7 @@
 
 use super::naming::type_ident;
 use super::registry::state_type;
-use super::types::{Paths, needs_lifetime, rust_type};
+use super::types::{Paths, params_type, rust_type};
 use crate::model::{Model, Operation};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -43,15 +43,11 @@ fn op_trait(model: &Model, op: &Operation, state: Option<&str>) -> TokenStream {
         model.manifest, op.location.line
     );
     let label = format!("no `#[operation({qualified})]` function");
-    let note = format!(
-        "add `#[gateway_runtime::operation({qualified})]` to the core function that implements `{qualified}`"
-    );
-    let doc = super::doc(&format!("Calls the core function of `{qualified}`."));
-    let signature = call_signature(op, state, &quote!(super), Paths::Generated, &names());
+    let note = format!("add `#[gateway_runtime::operation({qualified})]` to its core function");
+    let signature = call_signature(op, state, Paths::Generated, &names());
     quote! {
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
         pub trait #name {
-            #doc
             #signature;
         }
     }
@@ -64,24 +60,21 @@ fn names() -> (Ident, Ident) {
     )
 }
 
-/// The signature of an operation's `call`, shared by the trait and by `#[operation]`'s impl.
-///
-/// `module` is the path to the generated module from where the signature is written.
+/// The signature of an operation's `call`, shared by the trait and by `#[operation]`'s impl:
+/// the interface's state, the parameter tuple, and the result.
 pub fn call_signature(
     op: &Operation,
     state: Option<&str>,
-    module: &TokenStream,
     paths: Paths,
     (state_name, params_name): &(Ident, Ident),
 ) -> TokenStream {
     let state = state_type(state);
-    let params = type_ident(op);
+    let params = params_type(&op.params, paths);
     let output = rust_type(&op.returns, paths);
     let result = match paths {
         Paths::Generated => quote!(OpResult<#output>),
         Paths::Qualified => quote!(::gateway_runtime::OpResult<#output>),
     };
-    let params_lifetime = needs_lifetime(&op.params).then(|| quote!(<'_>));
     // The future of an `async` core function borrows the state and the parameters, each for
     // its own lifetime (a return-position `impl Trait` in a trait captures both), so the
     // runtime can call it for any state borrow with parameters decoded earlier.
@@ -91,6 +84,6 @@ pub fn call_signature(
         result
     };
     quote! {
-        fn call(#state_name: &#state, #params_name: #module::params::#params #params_lifetime) -> #output
+        fn call(#state_name: &#state, #params_name: #params) -> #output
     }
 }

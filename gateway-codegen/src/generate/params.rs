@@ -1,75 +1,35 @@
-//! The `params` module: one tuple type per operation, as the dynamic path decodes it and as
-//! core functions receive it, with the manifest's defaults as functions.
+//! The `defaults` module: the manifest's parameter defaults as functions, which the typed
+//! wrappers call when an argument is `None`.
 //!
-//! The runtime reads and writes every tuple with one generic implementation
-//! (`gateway_runtime::Params`), guided by the operation's descriptor, so a manifest adds no
-//! decoding code: only an alias per operation, and a function per default for the typed
-//! wrappers.
+//! The dynamic path needs no code for them: the runtime decodes a default from the JSON the
+//! operation table holds. Parameters themselves need no code either: each operation's are a
+//! tuple (`types::params_type`), read and written by one generic implementation in the
+//! runtime (`gateway_runtime::Params`), guided by the operation's descriptor.
 
-use super::naming::{default_fn_ident, type_ident};
-use super::types::{
-    Paths, default_expr, field_is_option, field_type, is_string, needs_lifetime, rust_type,
-    value_type,
-};
+use super::naming::default_fn_ident;
+use super::types::{Paths, default_expr, field_is_option, is_string, rust_type, value_type};
 use crate::model::{Model, Operation, Param};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The `params` module.
+/// The `defaults` module, if any parameter has a default.
 pub fn module(model: &Model) -> TokenStream {
-    let aliases = model.operations().map(params_alias);
     let defaults: Vec<TokenStream> = model
         .operations()
         .flat_map(|op| op.params.iter().map(move |p| (op, p)))
         .filter_map(|(op, p)| default_fn(op, p))
         .collect();
-    let defaults = (!defaults.is_empty()).then(|| {
-        quote! {
-            /// The manifest's parameter defaults.
-            pub mod defaults {
-                #[allow(unused_imports)]
-                use super::super::*;
-
-                #(#defaults)*
-            }
-        }
-    });
+    if defaults.is_empty() {
+        return TokenStream::new();
+    }
     quote! {
-        /// Parameters of each operation, as a tuple in declaration order: what the dynamic
-        /// path decodes from JSON and what the typed wrappers build, with the manifest's
-        /// defaults already applied.
-        pub mod params {
+        /// The manifest's parameter defaults, for the typed wrappers.
+        pub mod defaults {
             #[allow(unused_imports)]
             use super::*;
 
-            #(#aliases)*
-
-            #defaults
+            #(#defaults)*
         }
-    }
-}
-
-/// The alias of an operation's parameter tuple, documented with the parameters' names in order
-/// (the typed wrapper documents each).
-fn params_alias(op: &Operation) -> TokenStream {
-    let name = type_ident(op);
-    let names: Vec<String> = op.params.iter().map(|p| format!("`{}`", p.name)).collect();
-    let text = format!(
-        "Parameters of `{}` (`{}`), in declaration order: {}.",
-        op.qualified_name(),
-        op.wrapper,
-        if names.is_empty() {
-            "none".to_owned()
-        } else {
-            names.join(", ")
-        }
-    );
-    let doc = super::doc(&text);
-    let lifetime = needs_lifetime(&op.params).then(|| quote!(<'a>));
-    let fields = op.params.iter().map(field_type);
-    quote! {
-        #doc
-        pub type #name #lifetime = (#(#fields,)*);
     }
 }
 

@@ -90,18 +90,25 @@ pub fn is_string(param: &Param) -> bool {
     *value_type(param) == Type::String
 }
 
-/// The parameter's type in the generated parameter tuple, which core functions get.
-pub fn field_type(param: &Param) -> TokenStream {
-    let value = if is_string(param) {
-        quote!(Text<'a>)
-    } else {
-        rust_type(value_type(param), Paths::Generated)
-    };
-    if field_is_option(param) {
-        quote!(Option<#value>)
-    } else {
-        value
-    }
+/// The parameter tuple of an operation, as the dynamic path decodes it, the typed wrapper
+/// builds it and the core function's trait method takes it: one element per parameter in
+/// declaration order, strings as `Text<'_>`, and `Option` where a parameter may be absent
+/// without a default.
+pub fn params_type(params: &[Param], paths: Paths) -> TokenStream {
+    let q = paths == Paths::Qualified;
+    let fields = params.iter().map(|param| {
+        let value = match (is_string(param), q) {
+            (true, true) => quote!(::gateway_runtime::Text<'_>),
+            (true, false) => quote!(Text<'_>),
+            (false, _) => rust_type(value_type(param), paths),
+        };
+        match (field_is_option(param), q) {
+            (true, true) => quote!(::core::option::Option<#value>),
+            (true, false) => quote!(Option<#value>),
+            (false, _) => value,
+        }
+    });
+    quote!((#(#fields,)*))
 }
 
 /// The type of the parameter in a typed wrapper's signature.
@@ -124,11 +131,6 @@ pub fn wrapper_needs_lifetime(params: &[Param]) -> bool {
     params
         .iter()
         .any(|p| is_string(p) && p.required && !matches!(p.ty, Type::Optional(_)))
-}
-
-/// Whether a parameter tuple needs the `'a` lifetime (it holds a string parameter).
-pub fn needs_lifetime(params: &[Param]) -> bool {
-    params.iter().any(is_string)
 }
 
 /// A `serde_json::json!`-free Rust expression for a JSON default of type `ty`.

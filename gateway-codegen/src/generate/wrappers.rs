@@ -88,9 +88,9 @@ fn field_init(op: &Operation, param: &Param) -> TokenStream {
     }
     let default = default_fn_ident(op, param);
     if field_is_option(param) {
-        quote!(#value.or_else(params::defaults::#default))
+        quote!(#value.or_else(defaults::#default))
     } else {
-        quote!(#value.unwrap_or_else(params::defaults::#default))
+        quote!(#value.unwrap_or_else(defaults::#default))
     }
 }
 

@@ -296,7 +296,7 @@ fn check_type_names(operations: &[(Operation, &OperationAst)], diags: &mut Diagn
     }
 }
 
-/// Each non-null default becomes a function `params::defaults::{wrapper}_{parameter}`, whose
+/// Each non-null default becomes a function `defaults::{wrapper}_{parameter}`, whose
 /// names must stay distinct (`a_b` with `c`, and `a` with `b_c`, would both give `a_b_c`).
 fn check_default_names(operations: &[(Operation, &OperationAst)], diags: &mut Diagnostics) {
     let mut seen: HashMap<String, (&str, &str, Span)> = HashMap::new();

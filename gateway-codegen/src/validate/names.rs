@@ -34,8 +34,8 @@ pub const RESERVED_WRAPPERS: &[&str] = &[
     "dispatch",
 ];
 
-/// Type names the generated `params` and `ops` modules use, which a wrapper's type name
-/// (`cache_get` -> `CacheGet`) would hide (`tests/generated_names.rs` checks the list).
+/// Type names the generated `ops` module uses, which a wrapper's type name (`cache_get` ->
+/// `CacheGet`, the name of its trait there) would hide (`tests/generated_names.rs` checks the list).
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self", "String", "Vec", "Option", "Value", "Dict", "BTreeMap", "OpResult", "Text",
 ];
