@@ -165,7 +165,7 @@ async fn rust(point: Point, tree: Option<Tree>, points: Option<Vec<Point>>) -> P
 /// Every `(interface, operation)` of the gateway, internal ones included.
 pub fn operations() -> Vec<(&'static str, &'static str)> {
     gateway::REGISTRY
-        .operations
+        .operations()
         .iter()
         .map(|op| (op.interface, op.operation))
         .collect()

@@ -17,9 +17,10 @@ use gateway_codegen::{Manifest, SourceFile};
 const SIZE_TARGET_BYTES: usize = 1_500_000;
 
 /// While the target is missed, a ceiling that keeps the code from growing again: the size
-/// measured when parameters became tuples read by one generic implementation (2,354,430
-/// bytes, down from 2,831,433), with about 2% of room.
-const SIZE_CEILING_BYTES: usize = 2_400_000;
+/// measured once the operations' descriptors became a table of text and their module-level
+/// functions and parameter aliases went (1,690,021 bytes, down from 2,354,430), with about
+/// 3% of room.
+const SIZE_CEILING_BYTES: usize = 1_750_000;
 
 /// The generated code of the synthetic 1,000 operations, checked to be what it claims.
 fn generated_code_of_1000_operations() -> String {
@@ -66,7 +67,7 @@ fn formatting_1000_operations_in_sections_gives_the_text_of_formatting_the_whole
 }
 
 #[test]
-#[ignore = "missed: 2.35 MB against 1.5 MB (docs/PERFORMANCE.md, \"Scale: 1,000 operations\"); un-ignore when the generator meets it"]
+#[ignore = "missed: 1.69 MB against 1.5 MB (docs/PERFORMANCE.md, \"Scale: 1,000 operations\"); un-ignore when the generator meets it"]
 fn generated_code_of_1000_operations_meets_size_target() {
     let code = generated_code_of_1000_operations();
     assert!(

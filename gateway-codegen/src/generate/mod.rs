@@ -4,12 +4,12 @@
 //! manifest always yields byte-identical code. Logic lives in `gateway-runtime`; the generated
 //! code only describes the operations and calls small runtime helpers.
 
+mod defaults;
 mod dispatch;
 mod format;
 mod gateway;
 pub mod naming;
 pub mod ops;
-mod params;
 mod registry;
 mod table;
 pub mod types;
@@ -36,7 +36,7 @@ const SECTIONS: [Section; 9] = [
     registry::operation_id,
     registry::routing,
     registry::tables,
-    params::module,
+    defaults::module,
     ops::module,
 ];
 
