@@ -10,12 +10,13 @@ use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wra
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
-use crate::model::{Interface, Operation, Param, Priority, Type, Visibility};
+use crate::model::{Interface, Model, Operation, Param, Priority, Type, Visibility};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `execute_operation` and `execute_batch` at module level, on the process-wide gateway.
-pub fn process_wide(_model: &crate::model::Model) -> TokenStream {
+/// `execute_operation` and `execute_batch` at module level, on the process-wide gateway. (A
+/// section of the module, so it takes the model, though its items do not depend on it.)
+pub fn process_wide(_model: &Model) -> TokenStream {
     quote! {
         /// [`Gateway::execute_operation`] on the process-wide gateway.
         pub async fn execute_operation(interface: &str, operation: &str, params: Value) -> Result<Value, GatewayError> {
