@@ -154,67 +154,71 @@ fn used_type_names(module: &syn::ItemMod) -> BTreeSet<String> {
     used.0
 }
 
-#[test]
-fn every_name_the_gateway_uses_for_itself_is_a_reserved_wrapper_name() {
-    let mut generated_names = BTreeSet::new();
+/// Checks a reserved list both ways against the generated code of every manifest: each name
+/// `used` finds in a module is on the list (else `missing` explains the harm), and each name on
+/// the list but `exempt` is used by some manifest.
+fn assert_reserved_list_matches(
+    list: &[&str],
+    list_name: &str,
+    exempt: &str,
+    used: impl Fn(&Manifest, &syn::ItemMod) -> BTreeSet<String>,
+    missing: &str,
+) {
+    let mut used_anywhere = BTreeSet::new();
     for manifest in manifests() {
-        let module = generated(&manifest);
-        let wrappers: BTreeSet<String> = manifest
-            .model
-            .operations()
-            .map(|op| op.wrapper.clone())
-            .collect();
-        let own: BTreeSet<String> = value_names(&module)
-            .into_iter()
-            .filter(|name| !wrappers.contains(name))
-            .collect();
-        let missing: Vec<&String> = own
+        let names = used(&manifest, &generated(&manifest));
+        let unlisted: Vec<&String> = names
             .iter()
-            .filter(|name| !RESERVED_WRAPPERS.contains(&name.as_str()))
+            .filter(|name| !list.contains(&name.as_str()))
             .collect();
         assert!(
-            missing.is_empty(),
-            "the generated gateway defines or imports {missing:?}, which RESERVED_WRAPPERS \
-             does not hold: a wrapper of that name would be defined twice"
+            unlisted.is_empty(),
+            "{unlisted:?}: {missing}, and {list_name} does not hold them"
         );
-        generated_names.extend(own);
+        used_anywhere.extend(names);
     }
-    // `default` is `Default::default`, which an inherent method would shadow on `Gateway`.
-    let stale: Vec<&&str> = RESERVED_WRAPPERS
+    let stale: Vec<&&str> = list
         .iter()
-        .filter(|name| **name != "default" && !generated_names.contains(**name))
+        .filter(|name| **name != exempt && !used_anywhere.contains(**name))
         .collect();
     assert!(
         stale.is_empty(),
-        "RESERVED_WRAPPERS holds {stale:?}, which the generated gateway no longer uses"
+        "{list_name} holds {stale:?}, which the generated gateway no longer uses"
+    );
+}
+
+#[test]
+fn every_name_the_gateway_uses_for_itself_is_a_reserved_wrapper_name() {
+    // `default` is `Default::default`, which an inherent method would shadow on `Gateway`.
+    assert_reserved_list_matches(
+        RESERVED_WRAPPERS,
+        "RESERVED_WRAPPERS",
+        "default",
+        |manifest, module| {
+            let wrappers: BTreeSet<String> = manifest
+                .model
+                .operations()
+                .map(|op| op.wrapper.clone())
+                .collect();
+            value_names(module)
+                .into_iter()
+                .filter(|name| !wrappers.contains(name))
+                .collect()
+        },
+        "`Gateway` has methods of these names, so a wrapper of one would be defined twice",
     );
 }
 
 #[test]
 fn every_type_name_the_ops_module_uses_is_reserved() {
-    let mut used = BTreeSet::new();
-    for manifest in manifests() {
-        let module = generated(&manifest);
-        let names = used_type_names(submodule(&module, "ops"));
-        let missing: Vec<&String> = names
-            .iter()
-            .filter(|n| !RESERVED_TYPE_NAMES.contains(&n.as_str()))
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "the generated `ops` module uses {missing:?}, which RESERVED_TYPE_NAMES does not \
-             hold: a wrapper whose CamelCase name is one of them would hide it"
-        );
-        used.extend(names);
-    }
     // `Self` is a keyword that a wrapper's CamelCase name must not be either.
-    let stale: Vec<&&str> = RESERVED_TYPE_NAMES
-        .iter()
-        .filter(|name| **name != "Self" && !used.contains(**name))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "RESERVED_TYPE_NAMES holds {stale:?}, which the generated modules no longer use"
+    assert_reserved_list_matches(
+        RESERVED_TYPE_NAMES,
+        "RESERVED_TYPE_NAMES",
+        "Self",
+        |_, module| used_type_names(submodule(module, "ops")),
+        "the generated `ops` module uses these, so a wrapper whose CamelCase name is one of \
+         them would hide it",
     );
 }
 

@@ -32,7 +32,7 @@ pub fn operation_id(model: &Model) -> TokenStream {
 
             /// The operation's descriptor in the registry.
             pub fn descriptor(self) -> &'static ::gateway_runtime::OperationDescriptor {
-                &REGISTRY.operations()[self as usize]
+                &OPERATIONS.operations()[self as usize]
             }
         }
     }
