@@ -59,10 +59,11 @@ pub fn method(model: &Model) -> TokenStream {
 
 /// The `dispatch` module.
 pub fn module(model: &Model) -> TokenStream {
+    let operations = model.operations().count();
     let functions = model.interfaces.iter().flat_map(|interface| {
         [false, true]
             .into_iter()
-            .filter_map(move |is_async| function(interface, is_async))
+            .filter_map(move |is_async| function(interface, is_async, operations))
     });
     quote! {
         /// [`Gateway::dispatch`] by interface and kind: JSON parameters in, a JSON result out.
@@ -82,8 +83,9 @@ fn function_ident(interface: &Interface, is_async: bool) -> Ident {
     format_ident!("{kind}_{}", module_ident(interface))
 }
 
-/// The dispatch function of `interface`'s operations of one kind, if it has any.
-fn function(interface: &Interface, is_async: bool) -> Option<TokenStream> {
+/// The dispatch function of `interface`'s operations of one kind, if it has any, in a model of
+/// `operations` operations.
+fn function(interface: &Interface, is_async: bool, operations: usize) -> Option<TokenStream> {
     let arms: Vec<TokenStream> = interface
         .operations
         .iter()
@@ -103,6 +105,10 @@ fn function(interface: &Interface, is_async: bool) -> Option<TokenStream> {
         "Runs an operation of `{}` whose core function {kind}.",
         interface.name
     ));
+    // Another operation's id is an error; when there is none, the arm would be unreachable
+    // and warned about in the user's crate.
+    let others = (arms.len() < operations)
+        .then(|| quote!(_ => Err(REGISTRY.unknown(op.interface, op.operation)),));
     let asyncness = is_async.then(|| quote!(async));
     let module = module_ident(interface);
     Some(quote! {
@@ -116,7 +122,7 @@ fn function(interface: &Interface, is_async: bool) -> Option<TokenStream> {
             let call = gateway.runtime.json_call(&gateway.modules.#module, op, &mut params);
             match id {
                 #(#arms)*
-                _ => Err(REGISTRY.unknown(op.interface, op.operation)),
+                #others
             }
         }
     })
