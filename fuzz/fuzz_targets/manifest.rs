@@ -31,13 +31,13 @@ fn accepted(manifest: &Manifest) {
             manifest.source.text()
         );
     }
-    let source = manifest.generate(generate::DEFAULT_MODULE);
+    let source = manifest.generate();
     if let Err(error) = syn::parse_file(&source) {
         panic!("generated source does not parse: {error}\n{source}");
     }
     assert_eq!(
         source,
-        manifest.generate(generate::DEFAULT_MODULE),
+        manifest.generate(),
         "generation is not deterministic"
     );
     let _ = manifest.docs();

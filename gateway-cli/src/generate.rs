@@ -1,8 +1,9 @@
-//! `gateway generate`: writes the generated gateway module into the source tree, for teams
-//! that check generated code in, or checks that the file there is current.
+//! `gateway generate`: writes the generated gateway module's file into the source tree, for
+//! teams that check generated code in, or checks that the file there is current. The crate
+//! declares it like any module file (`pub mod gateway;`).
 
 use crate::output::{self, Message, Outcome};
-use gateway_codegen::{Manifest, generate::DEFAULT_MODULE};
+use gateway_codegen::Manifest;
 use std::path::{Path, PathBuf};
 
 /// How many lines of diff `--check` shows at most.
@@ -17,9 +18,6 @@ pub struct Args {
     /// The file to write [default: `src/gateway.rs` in the manifest's folder].
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// The generated module's name, as `Builder::module` sets it.
-    #[arg(long, default_value = DEFAULT_MODULE, value_name = "NAME")]
-    module: String,
     /// Write nothing; exit 1 if the file differs from what the manifest generates.
     #[arg(long)]
     check: bool,
@@ -27,14 +25,6 @@ pub struct Args {
 
 /// Runs `gateway generate`.
 pub fn run(args: Args) -> Outcome {
-    if syn::parse_str::<syn::Ident>(&args.module).is_err() {
-        return Err(Message::new(format!(
-            "`{}` is not a valid module name (--module)",
-            args.module
-        ))
-        .help("give a Rust identifier, e.g. `--module gateway`")
-        .into());
-    }
     let out = args.out.clone().unwrap_or_else(|| {
         args.manifest
             .parent()
@@ -53,7 +43,7 @@ pub fn run(args: Args) -> Outcome {
         Err(_) => output::load(&args.manifest)?,
     };
     output::warn(&manifest);
-    let code = manifest.generate(&args.module);
+    let code = manifest.generate();
     let on_disk = std::fs::read_to_string(&out);
     if args.check {
         return check(&args, &out, &code, on_disk);
@@ -82,14 +72,9 @@ pub fn run(args: Args) -> Outcome {
 /// `--check`: compares without writing.
 fn check(args: &Args, out: &Path, code: &str, on_disk: std::io::Result<String>) -> Outcome {
     let fix = format!(
-        "run `gateway generate {} --out {}{}` and commit the result",
+        "run `gateway generate {} --out {}` and commit the result",
         args.manifest.display(),
         out.display(),
-        if args.module == DEFAULT_MODULE {
-            String::new()
-        } else {
-            format!(" --module {}", args.module)
-        }
     );
     let old = match on_disk {
         Ok(old) => old,

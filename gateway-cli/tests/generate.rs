@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fresh_dir, gateway_in, snapshots, text, workspace};
+use common::{fresh_dir, gateway_in, snapshots, text, workspace, write_files};
 
 const EXTRA: &str = "
 cache_touch:
@@ -24,7 +24,7 @@ fn generate_writes_what_the_build_generates_and_check_finds_drift() {
     let written = std::fs::read_to_string(dir.join("src/gateway.rs")).unwrap();
     let expected = gateway_codegen::Manifest::read(&dir.join("operations.yaml"), "operations.yaml")
         .unwrap()
-        .generate("gateway");
+        .generate();
     assert!(
         written == expected,
         "the file is the code build.rs generates"
@@ -66,10 +66,7 @@ fn generate_writes_what_the_build_generates_and_check_finds_drift() {
         diff.starts_with("--- src/gateway.rs\n+++ generated\n@@ "),
         "{diff}"
     );
-    assert!(
-        diff.contains("\n+        pub fn cache_touch<'a>("),
-        "{diff}"
-    );
+    assert!(diff.contains("\n+    pub fn cache_touch<'a>("), "{diff}");
     assert!(diff.lines().count() <= 41, "the diff is cut short: {diff}");
 
     let output = gateway_in(&dir, &["generate"]);
@@ -100,24 +97,91 @@ fn generate_check_without_the_file_fails() {
     assert!(!dir.join("src").exists(), "--check writes nothing");
 }
 
+/// The manifest of the crate that declares the checked-in module: one operation, so that the
+/// crate implements every operation it declares.
+const ONE_OPERATION: &str = "\
+cache_get:
+  interface: CACHE
+  operation: get
+  parameters:
+    - {name: key, type: string, required: true}
+  returns: any
+";
+
 #[test]
-fn generate_names_the_module_and_the_file() {
+fn the_written_file_is_an_ordinary_module_of_a_crate_without_build_script() {
     let dir = fresh_dir("generate-module");
+    let root = workspace();
+    let cargo_toml = format!(
+        "[package]\nname = \"generate-module\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[workspace]\n\n[dependencies]\ngateway-runtime = {{ path = {:?} }}\n",
+        root.join("gateway-runtime").display().to_string(),
+    );
+    write_files(
+        &dir,
+        &[
+            ("Cargo.toml", &cargo_toml),
+            ("operations.yaml", ONE_OPERATION),
+            (
+                "src/lib.rs",
+                "//! The checked-in gateway, declared as a module.\n\n\
+                 pub mod gateway;\n\n\
+                 #[gateway_runtime::operation(CACHE.get)]\n\
+                 fn get(key: &str) -> gateway_runtime::Value {\n    key.into()\n}\n\n\
+                 #[test]\nfn calls_through_the_gateway() {\n    \
+                 let gateway = gateway::Gateway::new();\n    \
+                 assert_eq!(gateway.cache_get(\"k\").unwrap(), \"k\");\n}\n",
+            ),
+        ],
+    );
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let output = gateway_in(&dir, &["generate"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let code = std::fs::read_to_string(dir.join("src/gateway.rs")).unwrap();
+    assert!(
+        code.contains("\n#![allow(dead_code, clippy::too_many_arguments)]\n")
+            && !code.contains("pub mod gateway"),
+        "the file holds the module's items, not a module item:\n{code}"
+    );
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["test", "--offline", "--color", "never"])
+        .current_dir(&dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target").join("fixture-builds"),
+        )
+        .output()
+        .expect("cargo runs");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("test calls_through_the_gateway ... ok"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn generate_writes_where_out_says() {
+    let dir = fresh_dir("generate-out");
     std::fs::copy(
         workspace().join("operations.yaml"),
         dir.join("operations.yaml"),
     )
     .unwrap();
-    let output = gateway_in(
-        &dir,
-        &["generate", "--out", "generated/api.rs", "--module", "api"],
-    );
+    let output = gateway_in(&dir, &["generate", "--out", "generated/api.rs"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let code = std::fs::read_to_string(dir.join("generated/api.rs")).unwrap();
-    assert!(code.contains("pub mod api {"));
-    let bad = gateway_in(&dir, &["generate", "--module", "not a module"]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stderr).contains("`not a module` is not a valid module name"));
+    assert!(code.contains("pub struct Gateway {"));
+    let removed = gateway_in(&dir, &["generate", "--module", "api"]);
+    assert_eq!(
+        removed.status.code(),
+        Some(2),
+        "clap rejects an unknown option"
+    );
+    assert!(text(&removed.stderr).contains("unexpected argument '--module'"));
 }
 
 #[test]

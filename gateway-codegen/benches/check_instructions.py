@@ -8,7 +8,7 @@ crate that `cargo bench -p gateway-codegen --bench check_time` leaves in
 `target/scale-crates/scale-1000`.
 
 For each variant named on the command line it writes that variant of the crate's generated
-`gateway.rs` into its `OUT_DIR`, checks the crate once (so the incremental cache holds that
+`gateway_module.rs` into its `OUT_DIR`, checks the crate once (so the incremental cache holds that
 code), touches `src/lib.rs`, and runs the invocation of rustc that `cargo check -v` printed
 under `valgrind --tool=callgrind`. It prints the instructions and the difference from the
 code as generated, with how many of the instructions ran inside the `#[operation]`
@@ -70,20 +70,21 @@ def defaults_inline(code):
     code = re.sub(
         r"(?:params::)?defaults::(\w+)", lambda m: f"|| {bodies[m.group(1)]}", code
     )
-    start = code.index("        pub mod defaults {")
+    start = code.index("\npub mod defaults {") + 1
     # With its documentation and attributes, the lines above it at its depth.
     while code.rfind("\n", 0, start - 1) >= 0:
         previous = code.rfind("\n", 0, start - 1) + 1
-        if not re.match(r" {8}(///|#\[)", code[previous:start]):
+        if not re.match(r"(///|#\[)", code[previous:start]):
             break
         start = previous
-    end = code.index("\n        }\n", start) + len("\n        }\n")
+    end = code.index("\n}\n", start) + len("\n}\n")
     return code[:start] + code[end:]
 
 
 def descriptors_bare(code):
     """Each operation's descriptor reduced to its constructor: what the builder chains (its
-    parameters, return type and metadata) cost."""
+    parameters, return type and metadata) cost. It applies to code generated before the
+    descriptors became a table of text (commit 11f68fd), which it measured."""
     start = code.index("    static OPERATIONS: ")
     end = code.index("\n    ];\n", start)
     table = code[start:end]
@@ -118,12 +119,12 @@ def rustc_invocation():
     line = [l for l in output.splitlines() if f"--crate-name {crate_name} " in l][-1]
     command = shlex.split(line.strip().removeprefix("Running `").removesuffix("`"))
     # The crate's build script output; the newest if earlier builds left others.
-    generated = list((SCALE / "target" / "debug" / "build").glob(f"{CRATE_NAME}-*/out/gateway.rs"))
+    generated = list((SCALE / "target" / "debug" / "build").glob(f"{CRATE_NAME}-*/out/gateway_module.rs"))
     if not generated:
-        sys.exit("the crate's generated gateway.rs is missing: run the check_time bench first")
+        sys.exit("the crate's generated gateway_module.rs is missing: run the check_time bench first")
     out_dir = max(generated, key=lambda path: path.stat().st_mtime).parent
     env = dict(os.environ, OUT_DIR=str(out_dir), CARGO_MANIFEST_DIR=str(CRATE))
-    return command, env, out_dir / "gateway.rs"
+    return command, env, out_dir / "gateway_module.rs"
 
 
 def instructions(command, env):

@@ -28,7 +28,7 @@ fn load_and_validate(bencher: Bencher) {
 #[divan::bench]
 fn generate_formatted_module(bencher: Bencher) {
     let manifest = Manifest::parse(SourceFile::new("operations.yaml", reference())).unwrap();
-    bencher.bench_local(|| black_box(manifest.generate("gateway")).len());
+    bencher.bench_local(|| black_box(manifest.generate()).len());
 }
 
 #[divan::bench]

@@ -19,7 +19,7 @@ fn main() {
         let yaml = yaml(operations);
         let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml.as_str()))
             .unwrap_or_else(|report| panic!("{report}"));
-        let code = manifest.generate("gateway");
+        let code = manifest.generate();
         println!(
             "{operations} operations over {} interfaces: manifest {} bytes; generated code {} bytes, {} lines",
             interfaces(operations),
@@ -46,7 +46,7 @@ fn load_validate_generate_format(bencher: Bencher, operations: usize) {
     let text = yaml(operations);
     bencher.bench_local(|| {
         let manifest = Manifest::parse(SourceFile::new("operations.yaml", text.as_str())).unwrap();
-        black_box(manifest.generate("gateway")).len()
+        black_box(manifest.generate()).len()
     });
 }
 
@@ -68,19 +68,19 @@ fn load_and_validate(bencher: Bencher, operations: usize) {
 fn generate_tokens(bencher: Bencher, operations: usize) {
     let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
     bencher.bench_local(|| {
-        black_box(generate::module_tokens(&manifest.model, "gateway"))
+        black_box(generate::contents_tokens(&manifest.model))
             .into_iter()
             .count()
     });
 }
 
-/// Generation, then the whole module formatted at once on this thread: how `Builder`
+/// Generation, then the whole file formatted at once on this thread: how `Builder`
 /// formatted before it formatted the module's sections in parallel. The baseline for that.
 #[divan::bench(sample_count = 20, args = OPERATIONS)]
 fn generate_formatted_whole_on_one_thread(bencher: Bencher, operations: usize) {
     let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
     bencher.bench_local(|| {
-        let tokens = generate::module_tokens(&manifest.model, "gateway");
+        let tokens = generate::contents_tokens(&manifest.model);
         let file = syn::parse2::<syn::File>(tokens).unwrap();
         black_box(prettyplease::unparse(&file)).len()
     });
@@ -90,5 +90,5 @@ fn generate_formatted_whole_on_one_thread(bencher: Bencher, operations: usize) {
 #[divan::bench(sample_count = 20, args = OPERATIONS)]
 fn generate_formatted(bencher: Bencher, operations: usize) {
     let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml(operations))).unwrap();
-    bencher.bench_local(|| black_box(manifest.generate("gateway")).len());
+    bencher.bench_local(|| black_box(manifest.generate()).len());
 }

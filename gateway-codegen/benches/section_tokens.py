@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tokens and bytes of each section of a generated `gateway.rs`, roughly.
+"""Tokens and bytes of each section of a generated `gateway_module.rs`, roughly.
 
 What checking a crate costs follows the code rustc parses, resolves and lowers more than its
 bytes (`check_instructions.py` measures that), so this counts tokens per top-level item of
@@ -7,10 +7,10 @@ the generated module. The lexer is approximate: identifiers, literals and punctu
 `->` and `=>` as one) are tokens; a `///` line counts as one, as rustc reads it as one doc
 attribute, and so does a raw string literal over many lines (the operation table).
 
-With no argument it reads the newest `gateway.rs` of the 1,000-operation crate that
+With no argument it reads the newest `gateway_module.rs` of the 1,000-operation crate that
 `cargo bench -p gateway-codegen --bench check_time` leaves in `target/scale-crates`.
 
-Run: python3 gateway-codegen/benches/section_tokens.py [path/to/gateway.rs]
+Run: python3 gateway-codegen/benches/section_tokens.py [path/to/gateway_module.rs]
 """
 
 import re
@@ -25,9 +25,9 @@ RAW_OPENING = re.compile(r'\br(#*)"')
 TOKEN = re.compile(
     r'"(?:\\.|[^"\\])*"|[A-Za-z_][A-Za-z0-9_]*|\d+[\w.]*|::|->|=>|&&|\|\||[^\sA-Za-z0-9_]'
 )
-# An item at the generated module's depth: four spaces, then its keyword.
+# An item of the generated module: at the left margin, its keyword.
 ITEM = re.compile(
-    r"^    (?:pub(?:\(\w+\))? )?(?:async )?(fn|struct|enum|impl|mod|static|const|trait|use)\b"
+    r"^(?:pub(?:\(\w+\))? )?(?:async )?(fn|struct|enum|impl|mod|static|const|trait|use)\b"
     r"\s*(?:<[^>]*>\s*)?([\w:]+)?"
 )
 
@@ -69,9 +69,9 @@ def main():
     if len(sys.argv) > 1:
         path = Path(sys.argv[1])
     else:
-        generated = list(BUILD.glob("scale-1000-*/out/gateway.rs"))
+        generated = list(BUILD.glob("scale-1000-*/out/gateway_module.rs"))
         if not generated:
-            sys.exit("no generated gateway.rs: run `cargo bench -p gateway-codegen --bench check_time` first")
+            sys.exit("no generated gateway_module.rs: run `cargo bench -p gateway-codegen --bench check_time` first")
         path = max(generated, key=lambda p: p.stat().st_mtime)
     found = sections(path.read_text())
     total = sum(tokens for tokens, _ in found.values())

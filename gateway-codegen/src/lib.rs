@@ -82,9 +82,10 @@ impl Manifest {
         }
     }
 
-    /// The generated `gateway` module, formatted.
-    pub fn generate(&self, module: &str) -> String {
-        generate::module_source(&self.model, module)
+    /// The source file of the generated `gateway` module, formatted: declare it with
+    /// `pub mod gateway;` (or let `Builder` and `gateway_runtime::include_gateway!()` do it).
+    pub fn generate(&self) -> String {
+        generate::module_source(&self.model)
     }
 
     /// The Markdown API reference.

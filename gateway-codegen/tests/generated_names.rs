@@ -6,7 +6,7 @@
 //! names the generator no longer uses.
 
 use gateway_codegen::validate::names::{RESERVED_TYPE_NAMES, RESERVED_WRAPPERS};
-use gateway_codegen::{Manifest, SourceFile, generate};
+use gateway_codegen::{Manifest, SourceFile};
 use std::collections::BTreeSet;
 use syn::visit::Visit;
 
@@ -56,24 +56,19 @@ ping:
         .collect()
 }
 
-fn generated(manifest: &Manifest) -> syn::ItemMod {
-    let file = syn::parse_file(&manifest.generate(generate::DEFAULT_MODULE))
-        .expect("the generated code parses");
-    file.items
-        .into_iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == generate::DEFAULT_MODULE => Some(module),
-            _ => None,
-        })
-        .expect("the generated module")
+/// The items of the generated module's file.
+fn generated(manifest: &Manifest) -> Vec<syn::Item> {
+    syn::parse_file(&manifest.generate())
+        .expect("the generated code parses")
+        .items
 }
 
 fn items(module: &syn::ItemMod) -> &[syn::Item] {
     &module.content.as_ref().expect("an inline module").1
 }
 
-fn submodule<'m>(module: &'m syn::ItemMod, name: &str) -> &'m syn::ItemMod {
-    items(module)
+fn submodule<'m>(items: &'m [syn::Item], name: &str) -> &'m syn::ItemMod {
+    items
         .iter()
         .find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == name => Some(m),
@@ -84,9 +79,9 @@ fn submodule<'m>(module: &'m syn::ItemMod, name: &str) -> &'m syn::ItemMod {
 
 /// The names a wrapper shares a namespace with: the inherent methods of `Gateway`. (The
 /// module's own functions and imports are not among them: a method does not hide them.)
-fn value_names(module: &syn::ItemMod) -> BTreeSet<String> {
+fn value_names(items: &[syn::Item]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for item in items(module) {
+    for item in items {
         if let syn::Item::Impl(block) = item
             && block.trait_.is_none()
             && is_gateway(&block.self_ty)
@@ -161,7 +156,7 @@ fn assert_reserved_list_matches(
     list: &[&str],
     list_name: &str,
     exempt: &str,
-    used: impl Fn(&Manifest, &syn::ItemMod) -> BTreeSet<String>,
+    used: impl Fn(&Manifest, &[syn::Item]) -> BTreeSet<String>,
     missing: &str,
 ) {
     let mut used_anywhere = BTreeSet::new();
@@ -194,13 +189,13 @@ fn every_name_the_gateway_uses_for_itself_is_a_reserved_wrapper_name() {
         RESERVED_WRAPPERS,
         "RESERVED_WRAPPERS",
         "default",
-        |manifest, module| {
+        |manifest, items| {
             let wrappers: BTreeSet<String> = manifest
                 .model
                 .operations()
                 .map(|op| op.wrapper.clone())
                 .collect();
-            value_names(module)
+            value_names(items)
                 .into_iter()
                 .filter(|name| !wrappers.contains(name))
                 .collect()
@@ -216,7 +211,7 @@ fn every_type_name_the_ops_module_uses_is_reserved() {
         RESERVED_TYPE_NAMES,
         "RESERVED_TYPE_NAMES",
         "Self",
-        |_, module| used_type_names(submodule(module, "ops")),
+        |_, items| used_type_names(submodule(items, "ops")),
         "the generated `ops` module uses these, so a wrapper whose CamelCase name is one of \
          them would hide it",
     );

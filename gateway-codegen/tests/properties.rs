@@ -491,20 +491,22 @@ proptest! {
         prop_assert_eq!(manifest.model.operations().count(), count);
 
         let tokens = generate::module_tokens(&manifest.model, generate::DEFAULT_MODULE);
-        let whole = match syn::parse2::<syn::File>(tokens) {
-            Ok(file) => prettyplease::unparse(&file),
-            Err(error) => panic!("the tokens `gateway!` emits do not parse: {error}\n\n{text}"),
-        };
-        let source = manifest.generate(generate::DEFAULT_MODULE);
+        if let Err(error) = syn::parse2::<syn::File>(tokens) {
+            panic!("the tokens `gateway!` emits do not parse: {error}\n\n{text}");
+        }
+        let whole = prettyplease::unparse(
+            &syn::parse2(generate::contents_tokens(&manifest.model)).expect("the file's tokens parse"),
+        );
+        let source = manifest.generate();
         if let Err(error) = syn::parse_file(&source) {
             panic!("the generated source does not parse: {error}\n\n{text}\n\n{source}");
         }
-        // Sections formatted apart, in parallel, make the text the whole module would.
+        // Sections formatted apart, in parallel, make the text the whole file would.
         let body = source.split_once("\n\n").map(|(_header, body)| body);
         prop_assert_eq!(body, Some(whole.as_str()));
 
         let again = parse(&text);
-        prop_assert_eq!(&again.generate(generate::DEFAULT_MODULE), &source);
+        prop_assert_eq!(&again.generate(), &source);
         prop_assert_eq!(again.docs(), manifest.docs());
 
         let json = serde_json::to_string(&manifest.model).unwrap();

@@ -32,7 +32,7 @@ fn generated_code_of_1000_operations() -> String {
     assert_eq!(manifest.model.operations().count(), 1000);
     assert!(manifest.model.operations().any(|op| op.batch.is_some()));
     assert!(manifest.model.operations().any(|op| op.is_async));
-    let code = manifest.generate("gateway");
+    let code = manifest.generate();
     println!(
         "1000 operations over 20 interfaces: generated code {} bytes ({} lines)",
         code.len(),
@@ -52,17 +52,17 @@ fn generated_code_size_of_1000_operations() {
 }
 
 #[test]
-fn formatting_1000_operations_in_sections_gives_the_text_of_formatting_the_whole_module() {
+fn formatting_1000_operations_in_sections_gives_the_text_of_formatting_the_whole_file() {
     let (yaml, _) = synthetic::manifest(1000, 20);
     let manifest = Manifest::parse(SourceFile::new("operations.yaml", yaml.as_str()))
         .unwrap_or_else(|report| panic!("{report}"));
-    let code = manifest.generate("gateway");
-    let tokens = gateway_codegen::generate::module_tokens(&manifest.model, "gateway");
+    let code = manifest.generate();
+    let tokens = gateway_codegen::generate::contents_tokens(&manifest.model);
     let whole = prettyplease::unparse(&syn::parse2(tokens).expect("the tokens parse"));
     assert!(
         code.split_once("\n\n")
             .is_some_and(|(_header, body)| body == whole),
-        "the module formatted in sections differs from the module formatted whole"
+        "the file formatted in sections differs from the file formatted whole"
     );
 }
 

@@ -108,7 +108,10 @@ pub use serde_json::Value;
 /// A JSON object: the `dict` type.
 pub type Dict = serde_json::Map<String, Value>;
 
-/// Includes the gateway module that `gateway_codegen::Builder` wrote in `build.rs`.
+/// Declares the gateway module that `gateway_codegen::Builder` wrote in `build.rs`.
+///
+/// It includes `OUT_DIR/gateway.rs`, which is the line `pub mod gateway;` with the module's
+/// file, `OUT_DIR/gateway_module.rs`, named by `#[path]`.
 ///
 /// Invoke it at the crate root: `#[operation]` refers to the module as `crate::gateway`
 /// unless told otherwise.
