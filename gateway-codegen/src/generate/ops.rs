@@ -42,11 +42,11 @@ fn op_trait(model: &Model, op: &Operation, state: Option<&str>) -> TokenStream {
         "operation `{qualified}` ({}:{}) has no implementation",
         model.manifest, op.location.line
     );
-    let label = format!("no `#[operation({qualified})]` function");
-    let note = format!("add `#[gateway_runtime::operation({qualified})]` to its core function");
+    // The fix, where rustc points: the message names the operation and its line.
+    let label = format!("add `#[gateway_runtime::operation({qualified})]` to its core function");
     let signature = call_signature(op, state, Paths::Generated, &names());
     quote! {
-        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        #[diagnostic::on_unimplemented(message = #message, label = #label)]
         pub trait #name {
             #signature;
         }
