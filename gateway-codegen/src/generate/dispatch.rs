@@ -57,23 +57,27 @@ pub fn method(model: &Model) -> TokenStream {
     }
 }
 
-/// The `dispatch` module.
-pub fn module(model: &Model) -> TokenStream {
-    let operations = model.operations().count();
-    let functions = model.interfaces.iter().flat_map(|interface| {
-        [false, true]
-            .into_iter()
-            .filter_map(move |is_async| function(interface, is_async, operations))
-    });
+/// The `dispatch` module around `functions` (see [`functions`]).
+pub fn module(_model: &Model, functions: TokenStream) -> TokenStream {
     quote! {
         /// [`Gateway::dispatch`] by interface and kind: JSON parameters in, a JSON result out.
         mod dispatch {
             #[allow(unused_imports)]
             use super::*;
 
-            #(#functions)*
+            #functions
         }
     }
+}
+
+/// The dispatch functions of `interface`: one for its operations that do not await, one for
+/// its `async` ones, each if there are any.
+pub fn functions(model: &Model, interface: &Interface) -> TokenStream {
+    let operations = model.operations().count();
+    let functions = [false, true]
+        .into_iter()
+        .filter_map(|is_async| function(interface, is_async, operations));
+    quote!(#(#functions)*)
 }
 
 /// `sync_cache` / `async_cache`: the dispatch function of an interface's operations of one

@@ -1,52 +1,79 @@
-//! Formatting the generated module's file with prettyplease, its sections in parallel.
+//! Formatting the generated module's file with prettyplease, on every core.
 //!
 //! Parsing the tokens back into a syntax tree and printing it takes most of the time
-//! generation does; a 1,000-operation manifest makes megabytes of code. The sections of the
-//! module's body do not depend on one another, so each is generated, parsed and printed as a
-//! file of its own, on a thread of its own, and the texts are joined after the file's head.
-//! prettyplease prints each item of a file on lines of its own, so the result is byte for byte
-//! what formatting the whole file at once gives. Tests compare the two for the reference
-//! manifest (`tests/generated.rs`), the 1,000 synthetic operations (`tests/scale.rs`) and
-//! every manifest the property tests make (`tests/properties.rs`).
+//! generation does; a 1,000-operation manifest makes megabytes of code. The module's body
+//! comes in pieces that do not depend on one another (a part made from the whole model, or
+//! one interface's share of a part; see `Part::pieces`), so a worker per core takes the next
+//! piece, generates it, and parses and prints it as a file of its own, and the texts are
+//! joined, in order, after the file's head. An interface's items inside a module (its `ops`
+//! traits, its dispatch functions) are printed inside a bare module and taken out of it, since
+//! prettyplease indents an item by its depth alone. prettyplease prints each item on lines of
+//! its own, so the result is byte for byte what formatting the whole file at once gives.
+//! Tests compare the two for the reference manifest (`tests/generated.rs`), the 1,000
+//! synthetic operations (`tests/scale.rs`) and every manifest the property tests make
+//! (`tests/properties.rs`).
 
-use super::Section;
-use crate::model::Model;
+use crate::model::{Interface, Model};
 use proc_macro2::TokenStream;
-use quote::quote;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The stack of each formatting thread: what a main thread usually has.
+/// The stack of each worker: what a main thread usually has, since parsing recurses as deep
+/// as the code nests.
 const STACK_SIZE: usize = 8 << 20;
 
-/// The file of `head` (inner attributes and imports) followed by the sections of `model`, in
-/// order, formatted.
-pub(super) fn file(head: TokenStream, sections: &[Section], model: &Model) -> String {
-    let bodies: Vec<Option<String>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = sections
-            .iter()
-            .map(|section| {
-                let format = move || items_of(section(model));
-                // A main thread's stack, since parsing recurses as deep as the code nests.
-                // Where no thread can be started, the section is formatted here: the
-                // closure holds only references, so it is `Copy` and still at hand.
-                std::thread::Builder::new()
-                    .stack_size(STACK_SIZE)
-                    .spawn_scoped(scope, format)
-                    .map_err(|_| format)
-            })
-            .collect();
-        threads
-            .into_iter()
-            .map(|thread| match thread {
-                Ok(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(format) => format(),
-            })
-            .collect()
-    });
+/// A piece of the module's body, formatted apart.
+#[derive(Clone, Copy)]
+pub(super) enum Piece<'m> {
+    /// Items made from the whole model.
+    Items(fn(&Model) -> TokenStream),
+    /// Items made for one interface.
+    InterfaceItems(fn(&Model, &Interface) -> TokenStream, &'m Interface),
+    /// A module's lines up to its items: the module, made around an empty body, without its
+    /// closing line.
+    ModuleOpening(fn(&Model, TokenStream) -> TokenStream),
+    /// Items of a module made for one interface, indented as the module's.
+    ModuleItems(fn(&Model, &Interface) -> TokenStream, &'m Interface),
+    /// The line that closes a module.
+    ModuleClosing,
+}
+
+impl Piece<'_> {
+    /// The piece formatted; `None` if its tokens do not parse.
+    fn text(self, model: &Model) -> Option<String> {
+        match self {
+            Piece::Items(items) => items_of(items(model)),
+            Piece::InterfaceItems(items, interface) => items_of(items(model, interface)),
+            Piece::ModuleOpening(module) => {
+                let text = items_of(module(model, TokenStream::new()))?;
+                Some(text.strip_suffix("}\n")?.to_owned())
+            }
+            Piece::ModuleItems(items, interface) => {
+                let items = items(model, interface);
+                if items.is_empty() {
+                    return Some(String::new());
+                }
+                let text = items_of(quote::quote!(mod piece { #items }))?;
+                let inner = text.strip_prefix("mod piece {\n")?.strip_suffix("}\n")?;
+                Some(inner.to_owned())
+            }
+            Piece::ModuleClosing => Some("}\n".to_owned()),
+        }
+    }
+}
+
+/// The file of `head` (inner attributes and imports) followed by `pieces` of `model`, in
+/// order, formatted; `whole` is the whole file's tokens, formatted at once should a piece not
+/// parse.
+pub(super) fn file(
+    head: TokenStream,
+    pieces: &[Piece<'_>],
+    model: &Model,
+    whole: impl FnOnce() -> TokenStream,
+) -> String {
+    let formatted = format_all(pieces, model);
     match (
-        items_of(head.clone()),
-        bodies.into_iter().collect::<Option<Vec<_>>>(),
+        items_of(head),
+        formatted.into_iter().collect::<Option<Vec<_>>>(),
     ) {
         (Some(head), Some(bodies)) => {
             let mut text = head;
@@ -55,8 +82,7 @@ pub(super) fn file(head: TokenStream, sections: &[Section], model: &Model) -> St
         }
         // Tokens that do not parse (unreachable for a validated model): formatted whole.
         _ => {
-            let sections = sections.iter().map(|section| section(model));
-            let tokens = quote!(#head #(#sections)*);
+            let tokens = whole();
             match syn::parse2::<syn::File>(tokens.clone()) {
                 Ok(file) => prettyplease::unparse(&file),
                 // Unformatted code still compiles.
@@ -64,6 +90,50 @@ pub(super) fn file(head: TokenStream, sections: &[Section], model: &Model) -> St
             }
         }
     }
+}
+
+/// Each piece formatted, in order, by as many workers as there are cores; `None` for a piece
+/// whose tokens do not parse.
+fn format_all(pieces: &[Piece<'_>], model: &Model) -> Vec<Option<String>> {
+    let next = AtomicUsize::new(0);
+    // Takes pieces in order until none is left; returns each with its index.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else {
+                return done;
+            };
+            done.push((index, piece.text(model)));
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut formatted = vec![None; pieces.len()];
+    std::thread::scope(|scope| {
+        // Workers rather than this thread, whose stack may be small (a test's is 2 MiB).
+        // Where no thread can be started, this thread does the work that is left.
+        let threads: Vec<_> = (0..workers)
+            .map_while(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = Vec::new();
+        for thread in threads {
+            done.extend(
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done.extend(work());
+        for (index, text) in done {
+            formatted[index] = text;
+        }
+    });
+    formatted
 }
 
 /// `items`, a file's worth, formatted; `None` if they do not parse.

@@ -4,11 +4,30 @@
 use super::naming::module_ident;
 use super::registry::state_type;
 use super::wrappers::wrapper_method;
-use crate::model::Model;
+use crate::model::{Interface, Model};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The `Gateway` struct and its impl.
+/// The typed methods of `interface`'s operations: an `impl Gateway` block of their own, which
+/// rustdoc shows under the interface's name and description.
+pub fn operations(_model: &Model, interface: &Interface) -> TokenStream {
+    let doc = super::doc(&match &interface.description {
+        Some(description) => format!("`{}`: {description}", interface.name),
+        None => format!("The operations of `{}`.", interface.name),
+    });
+    let wrappers = interface
+        .operations
+        .iter()
+        .map(|op| wrapper_method(interface, op));
+    quote! {
+        #doc
+        impl Gateway {
+            #(#wrappers)*
+        }
+    }
+}
+
+/// The `Gateway` struct and its impl, but for the typed methods (see [`operations`]).
 pub fn gateway(model: &Model) -> TokenStream {
     let type_doc = super::doc(&format!(
         "The gateway of `{}`: a typed method per operation, and `execute_operation` for\n\
@@ -16,12 +35,6 @@ pub fn gateway(model: &Model) -> TokenStream {
          unloaded when idle (see [`::gateway_runtime::Config`]).",
         model.manifest
     ));
-    let wrappers = model.interfaces.iter().flat_map(|interface| {
-        interface
-            .operations
-            .iter()
-            .map(move |op| wrapper_method(interface, op))
-    });
     let dispatch = super::dispatch::method(model);
     quote! {
         #type_doc
@@ -147,8 +160,6 @@ pub fn gateway(model: &Model) -> TokenStream {
             }
 
             #dispatch
-
-            #(#wrappers)*
         }
 
         impl ::gateway_runtime::Maintain for Gateway {

@@ -8,18 +8,12 @@
 use super::naming::type_ident;
 use super::registry::state_type;
 use super::types::{Paths, params_type, rust_type};
-use crate::model::{Model, Operation};
+use crate::model::{Interface, Model, Operation};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// The `ops` module and the `Core` type.
-pub fn module(model: &Model) -> TokenStream {
-    let traits = model.interfaces.iter().flat_map(|interface| {
-        interface
-            .operations
-            .iter()
-            .map(|op| op_trait(model, op, interface.state.as_deref()))
-    });
+/// The `ops` module around `traits` (see [`traits`]).
+pub fn module(_model: &Model, traits: TokenStream) -> TokenStream {
     quote! {
         /// The implementation side of every operation: one trait per operation, implemented
         /// for [`Core`] by the `#[operation]` attribute on its core function.
@@ -27,9 +21,23 @@ pub fn module(model: &Model) -> TokenStream {
             #[allow(unused_imports)]
             use super::*;
 
-            #(#traits)*
+            #traits
         }
+    }
+}
 
+/// The traits of `interface`'s operations.
+pub fn traits(model: &Model, interface: &Interface) -> TokenStream {
+    let traits = interface
+        .operations
+        .iter()
+        .map(|op| op_trait(model, op, interface.state.as_deref()));
+    quote!(#(#traits)*)
+}
+
+/// The `Core` type.
+pub fn core(_model: &Model) -> TokenStream {
+    quote! {
         /// The type `#[operation]` implements the `ops` traits for.
         pub(crate) struct Core;
     }
