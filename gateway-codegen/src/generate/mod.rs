@@ -3,8 +3,9 @@
 //! The output is the source file of one module, formatted with prettyplease, in manifest
 //! order, so the same manifest always yields byte-identical code. It is a file to declare with
 //! `mod gateway;` (the way prost's output is laid out), not a `mod gateway { ... }` item: its
-//! items start at the left margin, and a checked-in copy is an ordinary module file. Logic lives in `gateway-runtime`; the generated
-//! code only describes the operations and calls small runtime helpers.
+//! items start at the left margin, and a checked-in copy is an ordinary module file. Logic
+//! lives in `gateway-runtime`; the generated code only describes the operations and calls
+//! small runtime helpers.
 
 mod defaults;
 mod dispatch;
@@ -26,7 +27,8 @@ use quote::quote;
 /// The default name of the generated module, which `#[operation]` expects at the crate root.
 pub const DEFAULT_MODULE: &str = "gateway";
 
-/// One part of the module's body.
+/// One part of the module's body. Every function of a part takes the model, whether it needs
+/// it or not, so that the parts fit one list.
 #[derive(Clone, Copy)]
 enum Part {
     /// Items made from the whole model.
@@ -96,7 +98,7 @@ pub fn module_tokens(model: &Model, module: &str) -> TokenStream {
 }
 
 /// What the module holds: its documentation and attributes (inner ones), its imports and the
-/// sections of its body, in order.
+/// parts of its body, in order.
 pub fn contents_tokens(model: &Model) -> TokenStream {
     let parts = PARTS.iter().map(|part| part.tokens(model));
     let head = head(model);

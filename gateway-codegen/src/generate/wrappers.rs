@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `execute_operation` and `execute_batch` at module level, on the process-wide gateway. (A
-/// section of the module, so it takes the model, though its items do not depend on it.)
+/// part of the module, so it takes the model, though its items do not depend on it.)
 pub fn process_wide(_model: &Model) -> TokenStream {
     quote! {
         /// [`Gateway::execute_operation`] on the process-wide gateway.
