@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fresh_dir, gateway_in, snapshots, text, workspace, write_files};
+use common::{cargo_test_in, fresh_dir, gateway_in, snapshots, text, workspace, write_files};
 
 const EXTRA: &str = "
 cache_touch:
@@ -144,18 +144,7 @@ fn the_written_file_is_an_ordinary_module_of_a_crate_without_build_script() {
         "the file holds the module's items, not a module item:\n{code}"
     );
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args(["test", "--offline", "--color", "never"])
-        .current_dir(&dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target").join("fixture-builds"),
-        )
-        .output()
-        .expect("cargo runs");
-    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = cargo_test_in(&dir);
     assert!(
         stdout.contains("test calls_through_the_gateway ... ok"),
         "{stdout}"

@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{fresh_dir, gateway_in, snapshots, text, tree, workspace, write_files};
+use common::{cargo_test_in, fresh_dir, gateway_in, snapshots, text, tree, workspace, write_files};
 use std::path::Path;
-use std::process::Command;
 
 const MANIFEST: &str = "\
 # The fixture's manifest: comments and formatting must survive `gateway new`.
@@ -164,18 +163,7 @@ fn new_operations_compile_and_their_tests_pass() {
         insta::assert_snapshot!("new_files", files);
     });
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "--offline", "--color", "never"])
-        .current_dir(&dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target").join("fixture-builds"),
-        )
-        .output()
-        .expect("cargo runs");
-    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = cargo_test_in(&dir);
     for test in [
         "test cache_touch_through_the_gateway ... ok",
         "test jobs_run_through_the_gateway ... ok",

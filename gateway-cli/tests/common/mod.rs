@@ -28,6 +28,25 @@ pub fn gateway(args: &[&str]) -> Output {
     gateway_in(&workspace(), args)
 }
 
+/// Runs `cargo test` in the fixture crate `dir`, offline, with the fixtures' shared target
+/// folder (so the workspace's crates build once for all of them); asserts that it passed and
+/// returns its stdout and stderr.
+pub fn cargo_test_in(dir: &Path) -> (String, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["test", "--offline", "--color", "never"])
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target").join("fixture-builds"),
+        )
+        .output()
+        .expect("cargo runs");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
