@@ -75,6 +75,12 @@ fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 _.:é日-]{0,12}"
 }
 
+/// A description: text with what documentation must keep as written (line breaks, tabs,
+/// spaces at either end, quotes, backslashes, comment markers).
+fn prose() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 _.:é日\n\t\"\\\\/*`-]{0,24}"
+}
+
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -161,7 +167,7 @@ fn word() -> impl Strategy<Value = String> {
 }
 
 fn param() -> impl Strategy<Value = Param> {
-    (word(), ty(), 0..4u8, prop::option::of(text())).prop_flat_map(
+    (word(), ty(), 0..4u8, prop::option::of(prose())).prop_flat_map(
         |(name, ty, presence, description)| {
             let presence = match (presence, value_of(&ty)) {
                 (0, _) => Just(Presence::Required).boxed(),
@@ -211,7 +217,7 @@ struct BatchShape {
 
 fn flags() -> impl Strategy<Value = Flags> {
     (
-        prop::option::of(text()),
+        prop::option::of(prose()),
         0..3u8,
         prop::option::of(1..100_000u32),
         any::<bool>(),
@@ -275,7 +281,7 @@ fn interface() -> impl Strategy<Value = Interface> {
         }),
         prop::collection::vec(operation(), 1..5),
         prop::option::of((
-            prop::option::of(text()),
+            prop::option::of(prose()),
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),

@@ -9,12 +9,20 @@
 //! traits, its dispatch functions) are printed inside a bare module and taken out of it, since
 //! prettyplease indents an item by its depth alone. prettyplease prints each item on lines of
 //! its own, so the result is byte for byte what formatting the whole file at once gives.
+//!
+//! Documentation is a fifth of the code, and parsing a doc attribute back costs more than its
+//! text is worth, so the typed methods come with their documentation apart
+//! ([`GatewayImpl`]): each method is printed without it, and its documentation is written as
+//! the `///` lines prettyplease would have printed for it.
+//!
 //! Tests compare the two for the reference manifest (`tests/generated.rs`), the 1,000
 //! synthetic operations (`tests/scale.rs`) and every manifest the property tests make
 //! (`tests/properties.rs`).
 
+use super::GatewayImpl;
 use crate::model::{Interface, Model};
 use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The stack of each worker: what a main thread usually has, since parsing recurses as deep
@@ -26,8 +34,8 @@ const STACK_SIZE: usize = 8 << 20;
 pub(super) enum Piece<'m> {
     /// Items made from the whole model.
     Items(fn(&Model) -> TokenStream),
-    /// Items made for one interface.
-    InterfaceItems(fn(&Model, &Interface) -> TokenStream, &'m Interface),
+    /// The `impl Gateway` block made for one interface.
+    Methods(fn(&Model, &Interface) -> GatewayImpl, &'m Interface),
     /// A module's lines up to its items: the module, made around an empty body, without its
     /// closing line.
     ModuleOpening(fn(&Model, TokenStream) -> TokenStream),
@@ -42,7 +50,7 @@ impl Piece<'_> {
     fn text(self, model: &Model) -> Option<String> {
         match self {
             Piece::Items(items) => items_of(items(model)),
-            Piece::InterfaceItems(items, interface) => items_of(items(model, interface)),
+            Piece::Methods(block, interface) => gateway_impl(&block(model, interface)),
             Piece::ModuleOpening(module) => {
                 let text = items_of(module(model, TokenStream::new()))?;
                 Some(text.strip_suffix("}\n")?.to_owned())
@@ -52,7 +60,7 @@ impl Piece<'_> {
                 if items.is_empty() {
                     return Some(String::new());
                 }
-                let text = items_of(quote::quote!(mod piece { #items }))?;
+                let text = items_of(quote!(mod piece { #items }))?;
                 let inner = text.strip_prefix("mod piece {\n")?.strip_suffix("}\n")?;
                 Some(inner.to_owned())
             }
@@ -143,4 +151,131 @@ fn items_of(items: TokenStream) -> Option<String> {
     }
     let file = syn::parse2::<syn::File>(items).ok()?;
     Some(prettyplease::unparse(&file))
+}
+
+/// An `impl Gateway` block formatted: its documentation and each method's written as `///`
+/// lines, each method printed on its own inside an empty block and taken out of it.
+fn gateway_impl(block: &GatewayImpl) -> Option<String> {
+    if block.methods.is_empty() {
+        // prettyplease closes an empty block on its opening line.
+        return items_of(block.to_token_stream());
+    }
+    let mut text = doc_comment(&block.doc, "");
+    text.push_str("impl Gateway {\n");
+    for method in &block.methods {
+        text.push_str(&doc_comment(&method.doc, INDENT));
+        let item = &method.item;
+        let formatted = items_of(quote!(impl Gateway { #item }))?;
+        text.push_str(
+            formatted
+                .strip_prefix("impl Gateway {\n")?
+                .strip_suffix("}\n")?,
+        );
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
+/// The indentation of an item inside a block.
+const INDENT: &str = "    ";
+
+/// `text` as the `///` lines at `indent` that prettyplease prints for the doc attributes
+/// [`super::doc`] makes of it: a space before each line that is not empty, trailing spaces
+/// trimmed.
+fn doc_comment(text: &str, indent: &str) -> String {
+    let mut comment = String::with_capacity(text.len() + 16);
+    for line in text.lines() {
+        comment.push_str(indent);
+        comment.push_str("///");
+        let line = line.trim_end_matches(' ');
+        if !line.is_empty() {
+            comment.push(' ');
+            comment.push_str(line);
+        }
+        comment.push('\n');
+    }
+    comment
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::Documented;
+
+    /// Documentation that tests each rule of printing doc attributes: empty lines, leading
+    /// and trailing spaces, a line of spaces, a tab, quotes and backslashes, comment markers,
+    /// non-ASCII text, Windows line ends.
+    const TEXTS: [&str; 6] = [
+        "One line.",
+        "A summary.\n\n# Parameters\n\n- `key`: `string`, required",
+        "  leading\ntrailing   \n   \n\ttab\t",
+        "\"quoted\" \\ back\\slash /// */ /* // //! /",
+        "é日本 ✓\r\nnext line\r\n",
+        "",
+    ];
+
+    fn method(name: &str) -> TokenStream {
+        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        quote!(pub fn #name(&self, key: &str) -> Result<(), GatewayError> { self.run(key) })
+    }
+
+    #[test]
+    fn documentation_is_written_as_prettyplease_prints_its_attributes() {
+        for text in TEXTS {
+            let doc = super::super::doc(text);
+            let at_margin = items_of(quote!(#doc fn f() {})).unwrap();
+            assert_eq!(at_margin, doc_comment(text, "") + "fn f() {}\n", "{text:?}");
+            let in_block = items_of(quote!(impl X { #doc fn f() {} })).unwrap();
+            let expected = format!(
+                "impl X {{\n{}    fn f() {{}}\n}}\n",
+                doc_comment(text, INDENT)
+            );
+            assert_eq!(in_block, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_block_formatted_method_by_method_is_the_block_formatted_whole() {
+        let block = GatewayImpl {
+            doc: TEXTS[2].to_owned(),
+            methods: TEXTS
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Documented {
+                    doc: (*text).to_owned(),
+                    item: method(&format!("method_{i}")),
+                })
+                .collect(),
+        };
+        let whole = items_of(block.to_token_stream()).unwrap();
+        assert_eq!(gateway_impl(&block).unwrap(), whole);
+        assert!(
+            whole.contains("    /// trailing\n    ///\n    /// \ttab\t\n"),
+            "{whole}"
+        );
+    }
+
+    #[test]
+    fn a_block_without_methods_is_formatted_as_prettyplease_closes_it() {
+        let block = GatewayImpl {
+            doc: "Nothing yet.".to_owned(),
+            methods: Vec::new(),
+        };
+        assert_eq!(
+            gateway_impl(&block).unwrap(),
+            "/// Nothing yet.\nimpl Gateway {}\n"
+        );
+    }
+
+    #[test]
+    fn a_method_that_does_not_parse_fails_the_block() {
+        let block = GatewayImpl {
+            doc: String::new(),
+            methods: vec![Documented {
+                doc: "Broken.".to_owned(),
+                item: quote!(pub fn broken(&self) ->),
+            }],
+        };
+        assert_eq!(gateway_impl(&block), None);
+    }
 }

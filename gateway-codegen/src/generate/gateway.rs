@@ -1,6 +1,7 @@
 //! The `Gateway` type: construction and start-up, LMMS maintenance and stats,
 //! `execute_operation` and dispatch; and `Modules`, the state slot of each interface.
 
+use super::GatewayImpl;
 use super::naming::module_ident;
 use super::registry::state_type;
 use super::wrappers::wrapper_method;
@@ -10,20 +11,17 @@ use quote::quote;
 
 /// The typed methods of `interface`'s operations: an `impl Gateway` block of their own, which
 /// rustdoc shows under the interface's name and description.
-pub fn operations(_model: &Model, interface: &Interface) -> TokenStream {
-    let doc = super::doc(&match &interface.description {
-        Some(description) => format!("`{}`: {description}", interface.name),
-        None => format!("The operations of `{}`.", interface.name),
-    });
-    let wrappers = interface
-        .operations
-        .iter()
-        .map(|op| wrapper_method(interface, op));
-    quote! {
-        #doc
-        impl Gateway {
-            #(#wrappers)*
-        }
+pub fn operations(_model: &Model, interface: &Interface) -> GatewayImpl {
+    GatewayImpl {
+        doc: match &interface.description {
+            Some(description) => format!("`{}`: {description}", interface.name),
+            None => format!("The operations of `{}`.", interface.name),
+        },
+        methods: interface
+            .operations
+            .iter()
+            .map(|op| wrapper_method(interface, op))
+            .collect(),
     }
 }
 

@@ -22,7 +22,7 @@ pub use wrappers::{flags, flags_sentence, param_summary};
 
 use crate::model::{Interface, Model};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 /// The default name of the generated module, which `#[operation]` expects at the crate root.
 pub const DEFAULT_MODULE: &str = "gateway";
@@ -33,8 +33,8 @@ pub const DEFAULT_MODULE: &str = "gateway";
 enum Part {
     /// Items made from the whole model.
     Model(fn(&Model) -> TokenStream),
-    /// Items made for each interface, one group after another.
-    Interface(fn(&Model, &Interface) -> TokenStream),
+    /// An `impl Gateway` block for each interface, one after another.
+    Methods(fn(&Model, &Interface) -> GatewayImpl),
     /// A module (made by the first function around a body) whose items are made for each
     /// interface (by the second).
     Module(
@@ -46,7 +46,7 @@ enum Part {
 /// The module's body, part by part, in the order the items are written.
 const PARTS: [Part; 11] = [
     Part::Model(gateway::gateway),
-    Part::Interface(gateway::operations),
+    Part::Methods(gateway::operations),
     Part::Model(gateway::modules),
     Part::Module(dispatch::module, dispatch::functions),
     Part::Model(wrappers::process_wide),
@@ -67,7 +67,10 @@ impl Part {
         };
         match self {
             Part::Model(items) => items(model),
-            Part::Interface(items) => each(items),
+            Part::Methods(block) => {
+                let blocks = model.interfaces.iter().map(|i| block(model, i));
+                quote!(#(#blocks)*)
+            }
             Part::Module(module, items) => module(model, each(items)),
         }
     }
@@ -78,8 +81,10 @@ impl Part {
         let each = |items| model.interfaces.iter().map(move |i| (items, i));
         match self {
             Part::Model(items) => vec![format::Piece::Items(items)],
-            Part::Interface(items) => each(items)
-                .map(|(items, i)| format::Piece::InterfaceItems(items, i))
+            Part::Methods(block) => model
+                .interfaces
+                .iter()
+                .map(|i| format::Piece::Methods(block, i))
                 .collect(),
             Part::Module(module, items) => std::iter::once(format::Piece::ModuleOpening(module))
                 .chain(each(items).map(|(items, i)| format::Piece::ModuleItems(items, i)))
@@ -124,6 +129,45 @@ fn head(model: &Model) -> TokenStream {
         };
         #[allow(unused_imports)]
         use ::std::{borrow::Cow, collections::BTreeMap, time::Duration};
+    }
+}
+
+/// An item and its documentation, kept apart until written. As tokens, the documentation
+/// becomes doc attributes in front of the item; formatted, it is written as the `///` lines
+/// prettyplease would print for those attributes, without parsing them back (see
+/// [`format`]): documentation is a fifth of the generated code.
+pub(crate) struct Documented {
+    /// The documentation, a `///` line per line.
+    pub doc: String,
+    /// The item, without its documentation.
+    pub item: TokenStream,
+}
+
+impl ToTokens for Documented {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(doc(&self.doc));
+        tokens.extend(self.item.clone());
+    }
+}
+
+/// An `impl Gateway` block of documented methods: an interface's typed methods.
+pub(crate) struct GatewayImpl {
+    /// The block's documentation.
+    pub doc: String,
+    /// The methods, in order.
+    pub methods: Vec<Documented>,
+}
+
+impl ToTokens for GatewayImpl {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let doc = doc(&self.doc);
+        let methods = &self.methods;
+        tokens.extend(quote! {
+            #doc
+            impl Gateway {
+                #(#methods)*
+            }
+        });
     }
 }
 

@@ -6,6 +6,7 @@
 //! item more per operation for rustc to check (about a tenth of a large crate's check; see
 //! docs/PERFORMANCE.md).
 
+use super::Documented;
 use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
@@ -30,11 +31,10 @@ pub fn process_wide(_model: &Model) -> TokenStream {
     }
 }
 
-/// The typed method of `op` on `Gateway`.
-pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
+/// The typed method of `op` on `Gateway`, and its documentation.
+pub fn wrapper_method(interface: &Interface, op: &Operation) -> Documented {
     let name = wrapper_ident(op);
     let id = type_ident(op);
-    let doc = super::doc(&wrapper_doc(op));
     let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
     let args = op.params.iter().map(|p| {
         let name = param_ident(p);
@@ -55,14 +55,17 @@ pub fn wrapper_method(interface: &Interface, op: &Operation) -> TokenStream {
     };
     let wait = op.is_async.then(|| quote!(.await));
     let module = module_ident(interface);
-    quote! {
-        #doc
+    let item = quote! {
         pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
             let params = (#(#fields,)*);
             let op = OperationId::#id.descriptor();
             let core = <Core as ops::#id>::call;
             self.runtime.#call(&self.modules.#module, op, params, core)#wait
         }
+    };
+    Documented {
+        doc: wrapper_doc(op),
+        item,
     }
 }
 
