@@ -12,6 +12,7 @@ use quote::quote;
 /// The typed methods of `interface`'s operations: an `impl Gateway` block of their own, which
 /// rustdoc shows under the interface's name and description.
 pub fn operations(_model: &Model, interface: &Interface) -> GatewayImpl {
+    let mut types = super::tree::Types::default();
     GatewayImpl {
         doc: match &interface.description {
             Some(description) => format!("`{}`: {description}", interface.name),
@@ -20,7 +21,7 @@ pub fn operations(_model: &Model, interface: &Interface) -> GatewayImpl {
         methods: interface
             .operations
             .iter()
-            .map(|op| wrapper_method(interface, op))
+            .map(|op| wrapper_method(interface, op, &mut types))
             .collect(),
     }
 }

@@ -15,6 +15,7 @@ pub mod naming;
 pub mod ops;
 mod registry;
 mod table;
+mod tree;
 pub mod types;
 mod wrappers;
 
@@ -136,17 +137,17 @@ fn head(model: &Model) -> TokenStream {
 /// becomes doc attributes in front of the item; formatted, it is written as the `///` lines
 /// prettyplease would print for those attributes, without parsing them back (see
 /// [`format`]): documentation is a fifth of the generated code.
-pub(crate) struct Documented {
+pub(crate) struct Documented<T> {
     /// The documentation, a `///` line per line.
     pub doc: String,
     /// The item, without its documentation.
-    pub item: TokenStream,
+    pub item: T,
 }
 
-impl ToTokens for Documented {
+impl<T: ToTokens> ToTokens for Documented<T> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         tokens.extend(doc(&self.doc));
-        tokens.extend(self.item.clone());
+        self.item.to_tokens(tokens);
     }
 }
 
@@ -154,8 +155,8 @@ impl ToTokens for Documented {
 pub(crate) struct GatewayImpl {
     /// The block's documentation.
     pub doc: String,
-    /// The methods, in order.
-    pub methods: Vec<Documented>,
+    /// The methods, in order, built as syntax trees (see [`tree`]).
+    pub methods: Vec<Documented<syn::ImplItemFn>>,
 }
 
 impl ToTokens for GatewayImpl {

@@ -6,11 +6,11 @@
 //! item more per operation for rustc to check (about a tenth of a large crate's check; see
 //! docs/PERFORMANCE.md).
 
-use super::Documented;
 use super::naming::{default_fn_ident, module_ident, param_ident, type_ident, wrapper_ident};
 use super::types::{
     Paths, field_is_option, is_string, rust_type, wrapper_arg_type, wrapper_needs_lifetime,
 };
+use super::{Documented, tree};
 use crate::model::{Interface, Model, Operation, Param, Priority, Type, Visibility};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,71 +31,147 @@ pub fn process_wide(_model: &Model) -> TokenStream {
     }
 }
 
-/// The typed method of `op` on `Gateway`, and its documentation.
-pub fn wrapper_method(interface: &Interface, op: &Operation) -> Documented {
-    let name = wrapper_ident(op);
+/// The typed method of `op` on `Gateway`, and its documentation, built as a syntax tree (see
+/// [`tree`]) with `types` parsing its types:
+///
+/// ```text
+/// pub [async] fn cache_get<'a>(&self, key: impl Into<Cow<'a, str>>, ..) -> Result<Value, GatewayError> {
+///     let params = (Text::new(key), ..);
+///     let op = OperationId::CacheGet.descriptor();
+///     let core = <Core as ops::CacheGet>::call;
+///     self.runtime.call_core_cached(&self.modules.cache, op, params, core)[.await]
+/// }
+/// ```
+pub fn wrapper_method(
+    interface: &Interface,
+    op: &Operation,
+    types: &mut tree::Types,
+) -> Documented<syn::ImplItemFn> {
     let id = type_ident(op);
-    let lifetime = wrapper_needs_lifetime(&op.params).then(|| quote!(<'a>));
-    let args = op.params.iter().map(|p| {
-        let name = param_ident(p);
-        let ty = wrapper_arg_type(p);
-        quote!(#name: #ty)
-    });
-    let fields = op.params.iter().map(|p| field_init(op, p));
     let output = rust_type(&op.returns, Paths::Generated);
-    let asyncness = op.is_async.then(|| quote!(async));
+    let sig = syn::Signature {
+        constness: None,
+        asyncness: op.is_async.then(Default::default),
+        safety: Default::default(),
+        abi: None,
+        fn_token: Default::default(),
+        ident: wrapper_ident(op),
+        generics: if wrapper_needs_lifetime(&op.params) {
+            tree::lifetime_generics("'a")
+        } else {
+            Default::default()
+        },
+        paren_token: Default::default(),
+        inputs: std::iter::once(tree::self_ref())
+            .chain(
+                op.params
+                    .iter()
+                    .map(|p| tree::arg(&param_ident(p), types.get(wrapper_arg_type(p)))),
+            )
+            .collect(),
+        variadic: None,
+        output: syn::ReturnType::Type(
+            Default::default(),
+            Box::new(types.get(quote!(Result<#output, GatewayError>))),
+        ),
+    };
     // The runtime function that runs the core function, as the manifest's metadata asks:
     // through the result cache for `cacheable` operations, awaiting for `async` ones; the
     // dynamic path's `JsonCall` methods call the same ones.
-    let call = match (op.is_async, op.cacheable.is_some()) {
-        (false, false) => quote!(call_core),
-        (false, true) => quote!(call_core_cached),
-        (true, false) => quote!(call_core_async),
-        (true, true) => quote!(call_core_async_cached),
-    };
-    let wait = op.is_async.then(|| quote!(.await));
-    let module = module_ident(interface);
-    let item = quote! {
-        pub #asyncness fn #name #lifetime(&self, #(#args),*) -> Result<#output, GatewayError> {
-            let params = (#(#fields,)*);
-            let op = OperationId::#id.descriptor();
-            let core = <Core as ops::#id>::call;
-            self.runtime.#call(&self.modules.#module, op, params, core)#wait
-        }
-    };
+    let run = tree::ident(match (op.is_async, op.cacheable.is_some()) {
+        (false, false) => "call_core",
+        (false, true) => "call_core_cached",
+        (true, false) => "call_core_async",
+        (true, true) => "call_core_async_cached",
+    });
+    let [params, op_, core] = ["params", "op", "core"].map(tree::ident);
+    let self_ = || tree::path_expr([&tree::ident("self")]);
+    let state = tree::field(
+        tree::field(self_(), &tree::ident("modules")),
+        &module_ident(interface),
+    );
+    let mut run = tree::method(
+        tree::field(self_(), &tree::ident("runtime")),
+        &run,
+        [
+            tree::reference(state),
+            tree::path_expr([&op_]),
+            tree::path_expr([&params]),
+            tree::path_expr([&core]),
+        ],
+    );
+    if op.is_async {
+        run = tree::awaited(run);
+    }
+    let stmts = vec![
+        tree::let_(
+            &params,
+            tree::tuple(op.params.iter().map(|p| field_init(op, p))),
+        ),
+        tree::let_(
+            &op_,
+            tree::method(
+                tree::path_expr([&tree::ident("OperationId"), &id]),
+                &tree::ident("descriptor"),
+                [],
+            ),
+        ),
+        tree::let_(
+            &core,
+            tree::qualified(
+                &tree::ident("Core"),
+                &[&tree::ident("ops"), &id],
+                &tree::ident("call"),
+            ),
+        ),
+        syn::Stmt::Expr(run, None),
+    ];
     Documented {
         doc: wrapper_doc(op),
-        item,
+        item: syn::ImplItemFn {
+            attrs: Vec::new(),
+            vis: syn::Visibility::Public(Default::default()),
+            modifiers: Default::default(),
+            sig,
+            block: syn::Block {
+                brace_token: Default::default(),
+                stmts,
+            },
+        },
     }
 }
 
-/// How a wrapper argument becomes its element of the parameter tuple.
-fn field_init(op: &Operation, param: &Param) -> TokenStream {
-    let name = param_ident(param);
+/// How a wrapper argument becomes its element of the parameter tuple: `Text::new(key)`,
+/// `value.into()`, `ttl`, `name.map(Text::from)`, then `.or_else(defaults::..)` or
+/// `.unwrap_or_else(defaults::..)` where the manifest gives a default.
+fn field_init(op: &Operation, param: &Param) -> syn::Expr {
+    let name = tree::path_expr([&param_ident(param)]);
     let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
+    let text = |function| tree::path_expr([&tree::ident("Text"), &tree::ident(function)]);
     if !takes_option {
         return if is_string(param) {
-            quote!(Text::new(#name))
+            tree::call(text("new"), [name])
         } else if param.ty == Type::Any {
-            quote!(#name.into())
+            tree::method(name, &tree::ident("into"), [])
         } else {
-            quote!(#name)
+            name
         };
     }
     let value = if is_string(param) {
-        quote!(#name.map(Text::from))
+        tree::method(name, &tree::ident("map"), [text("from")])
     } else {
-        quote!(#name)
+        name
     };
     if param.default.is_none() {
         return value;
     }
-    let default = default_fn_ident(op, param);
-    if field_is_option(param) {
-        quote!(#value.or_else(defaults::#default))
+    let default = tree::path_expr([&tree::ident("defaults"), &default_fn_ident(op, param)]);
+    let or = if field_is_option(param) {
+        "or_else"
     } else {
-        quote!(#value.unwrap_or_else(defaults::#default))
-    }
+        "unwrap_or_else"
+    };
+    tree::method(value, &tree::ident(or), [default])
 }
 
 /// Rustdoc of a typed wrapper: description, operation, parameters, result and flags.

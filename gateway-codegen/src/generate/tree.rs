@@ -1,0 +1,202 @@
+//! Syntax trees built directly, for the items generated once per operation.
+//!
+//! Formatting needs a syntax tree for prettyplease. Parsing the generated tokens back into one
+//! is most of the time a build script spends on a large manifest, and the items made per
+//! operation come in a few fixed shapes, so those are built as trees from the start with the
+//! helpers here. Their tokens, for `gateway!`, are the trees printed back; tests check that
+//! parsing those tokens gives the same text. Types come from the model as tokens, and
+//! [`Types`] parses each distinct one once.
+//!
+//! Each helper is named for the Rust it stands for, and its doc shows it.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use std::collections::HashMap;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprPath, Pat, Stmt, Type};
+
+/// `name`, an identifier.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `a::b::c`.
+pub fn path<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments
+            .into_iter()
+            .map(|segment| syn::PathSegment::from(segment.clone()))
+            .collect(),
+    }
+}
+
+/// `a::b::c` as an expression; `name` alone is a variable.
+pub fn path_expr<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Expr {
+    Expr::Path(ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+    })
+}
+
+/// `Name`, a type.
+pub fn named_type(name: &Ident) -> Type {
+    Type::Path(syn::TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path([name]),
+    })
+}
+
+/// `<Self_ as Trait>::item`: an item of a trait, named through the type implementing it.
+pub fn qualified<'i>(self_ty: &Ident, trait_path: &[&'i Ident], item: &'i Ident) -> Expr {
+    Expr::Path(ExprPath {
+        attrs: Vec::new(),
+        qself: Some(syn::QSelf {
+            lt_token: Default::default(),
+            ty: Box::new(named_type(self_ty)),
+            position: trait_path.len(),
+            as_token: Some(Default::default()),
+            gt_token: Default::default(),
+        }),
+        path: path(trait_path.iter().copied().chain([item])),
+    })
+}
+
+/// `function(args)`.
+pub fn call(function: Expr, args: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(function),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `receiver.method(args)`.
+pub fn method(receiver: Expr, method: &Ident, args: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: method.clone(),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `base.name`.
+pub fn field(base: Expr, name: &Ident) -> Expr {
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(base),
+        dot_token: Default::default(),
+        member: syn::Member::Named(name.clone()),
+    })
+}
+
+/// `&expr`.
+pub fn reference(expr: Expr) -> Expr {
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(expr),
+    })
+}
+
+/// `expr.await`.
+pub fn awaited(expr: Expr) -> Expr {
+    Expr::Await(syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(expr),
+        dot_token: Default::default(),
+        await_token: Default::default(),
+    })
+}
+
+/// `(a, b)`; `(a,)` for one element, `()` for none.
+pub fn tuple(elems: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Tuple(syn::ExprTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// `name` as a pattern.
+pub fn binding(name: &Ident) -> Pat {
+    Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident: name.clone(),
+        subpat: None,
+    })
+}
+
+/// `let name = value;`.
+pub fn let_(name: &Ident, value: Expr) -> Stmt {
+    Stmt::Local(syn::Local {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        modifiers: Default::default(),
+        pat: binding(name),
+        init: Some(syn::LocalInit {
+            eq_token: Default::default(),
+            expr: Box::new(value),
+            diverge: None,
+        }),
+        semi_token: Default::default(),
+    })
+}
+
+/// `name: ty`, an argument.
+pub fn arg(name: &Ident, ty: Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(binding(name)),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `&self`.
+pub fn self_ref() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        mutability: None,
+        self_token: Default::default(),
+        kind: syn::ReceiverKind::Reference(Default::default(), None, None),
+    })
+}
+
+/// `<'name>`: generics of one lifetime.
+pub fn lifetime_generics(name: &str) -> syn::Generics {
+    syn::Generics {
+        lt_token: Some(Default::default()),
+        params: Punctuated::from_iter([syn::GenericParam::Lifetime(syn::LifetimeParam::new(
+            syn::Lifetime::new(name, Span::call_site()),
+        ))]),
+        gt_token: Some(Default::default()),
+        where_clause: None,
+    }
+}
+
+/// Types from the model's tokens, each distinct one parsed once.
+#[derive(Default)]
+pub struct Types {
+    parsed: HashMap<String, Type>,
+}
+
+impl Types {
+    /// The type `tokens` spell. Generated type tokens always parse; should some not, the
+    /// type is kept as the tokens themselves, which the compiler reports on.
+    pub fn get(&mut self, tokens: TokenStream) -> Type {
+        self.parsed
+            .entry(tokens.to_string())
+            .or_insert_with(|| syn::parse2(tokens.clone()).unwrap_or(Type::Verbatim(tokens)))
+            .clone()
+    }
+}
