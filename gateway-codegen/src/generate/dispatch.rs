@@ -7,6 +7,7 @@
 //! do not await also stay out of `async fn`s.
 
 use super::naming::{module_ident, type_ident};
+use super::tree;
 use crate::model::{Interface, Model, Operation};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -71,13 +72,15 @@ pub fn module(_model: &Model, functions: TokenStream) -> TokenStream {
 }
 
 /// The dispatch functions of `interface`: one for its operations that do not await, one for
-/// its `async` ones, each if there are any.
-pub fn functions(model: &Model, interface: &Interface) -> TokenStream {
+/// its `async` ones, each if there are any. They are built as syntax trees (see [`tree`]).
+pub fn functions(model: &Model, interface: &Interface) -> Vec<syn::Item> {
     let operations = model.operations().count();
-    let functions = [false, true]
+    let mut types = tree::Types::default();
+    [false, true]
         .into_iter()
-        .filter_map(|is_async| function(interface, is_async, operations));
-    quote!(#(#functions)*)
+        .filter_map(|is_async| function(interface, is_async, operations, &mut types))
+        .map(syn::Item::Fn)
+        .collect()
 }
 
 /// `sync_cache` / `async_cache`: the dispatch function of an interface's operations of one
@@ -88,9 +91,30 @@ fn function_ident(interface: &Interface, is_async: bool) -> Ident {
 }
 
 /// The dispatch function of `interface`'s operations of one kind, if it has any, in a model of
-/// `operations` operations.
-fn function(interface: &Interface, is_async: bool, operations: usize) -> Option<TokenStream> {
-    let arms: Vec<TokenStream> = interface
+/// `operations` operations:
+///
+/// ```text
+/// pub(super) [async] fn sync_cache(
+///     gateway: &Gateway,
+///     id: OperationId,
+///     op: &'static OperationDescriptor,
+///     mut params: Value,
+/// ) -> Result<Value, GatewayError> {
+///     let call = gateway.runtime.json_call(&gateway.modules.cache, op, &mut params);
+///     match id {
+///         OperationId::CacheGet => call.cached(<Core as ops::CacheGet>::call),
+///         ..
+///         _ => Err(REGISTRY.unknown(op.interface, op.operation)),
+///     }
+/// }
+/// ```
+fn function(
+    interface: &Interface,
+    is_async: bool,
+    operations: usize,
+    types: &mut tree::Types,
+) -> Option<syn::ItemFn> {
+    let mut arms: Vec<syn::Arm> = interface
         .operations
         .iter()
         .filter(|op| op.is_async == is_async)
@@ -99,48 +123,96 @@ fn function(interface: &Interface, is_async: bool, operations: usize) -> Option<
     if arms.is_empty() {
         return None;
     }
-    let name = function_ident(interface, is_async);
+    let [gateway, id, op, params, call] =
+        ["gateway", "id", "op", "params", "call"].map(tree::ident);
+    let var = |name: &Ident| tree::path_expr([name]);
+    // Another operation's id is an error; when there is none, the arm would be unreachable
+    // and warned about in the user's crate.
+    if arms.len() < operations {
+        let unknown = tree::method(
+            var(&tree::ident("REGISTRY")),
+            &tree::ident("unknown"),
+            [
+                tree::field(var(&op), &tree::ident("interface")),
+                tree::field(var(&op), &tree::ident("operation")),
+            ],
+        );
+        arms.push(tree::arm(
+            tree::wildcard(),
+            tree::call(var(&tree::ident("Err")), [unknown]),
+        ));
+    }
     let kind = if is_async {
         "is `async`"
     } else {
         "does not await"
     };
-    let doc = super::doc(&format!(
-        "Runs an operation of `{}` whose core function {kind}.",
-        interface.name
-    ));
-    // Another operation's id is an error; when there is none, the arm would be unreachable
-    // and warned about in the user's crate.
-    let others = (arms.len() < operations)
-        .then(|| quote!(_ => Err(REGISTRY.unknown(op.interface, op.operation)),));
-    let asyncness = is_async.then(|| quote!(async));
-    let module = module_ident(interface);
-    Some(quote! {
-        #doc
-        pub(super) #asyncness fn #name(
-            gateway: &Gateway,
-            id: OperationId,
-            op: &'static OperationDescriptor,
-            mut params: Value,
-        ) -> Result<Value, GatewayError> {
-            let call = gateway.runtime.json_call(&gateway.modules.#module, op, &mut params);
-            match id {
-                #(#arms)*
-                #others
-            }
-        }
+    let inputs = [
+        tree::arg(tree::binding(&gateway), types.get(quote!(&Gateway))),
+        tree::arg(tree::binding(&id), types.get(quote!(OperationId))),
+        tree::arg(
+            tree::binding(&op),
+            types.get(quote!(&'static OperationDescriptor)),
+        ),
+        tree::arg(tree::binding_mut(&params), types.get(quote!(Value))),
+    ];
+    let output = types.get(quote!(Result<Value, GatewayError>));
+    let state = tree::field(
+        tree::field(var(&gateway), &tree::ident("modules")),
+        &module_ident(interface),
+    );
+    let json_call = tree::method(
+        tree::field(var(&gateway), &tree::ident("runtime")),
+        &tree::ident("json_call"),
+        [
+            tree::reference(state),
+            var(&op),
+            tree::reference_mut(var(&params)),
+        ],
+    );
+    Some(syn::ItemFn {
+        attrs: tree::doc(&format!(
+            "Runs an operation of `{}` whose core function {kind}.",
+            interface.name
+        )),
+        vis: tree::public_in_parent(),
+        modifiers: Default::default(),
+        sig: tree::signature(
+            is_async,
+            function_ident(interface, is_async),
+            Default::default(),
+            inputs,
+            output,
+        ),
+        block: Box::new(tree::block(vec![
+            tree::let_(&call, json_call),
+            syn::Stmt::Expr(tree::match_(var(&id), arms), None),
+        ])),
     })
 }
 
-fn arm(op: &Operation) -> TokenStream {
+/// `OperationId::CacheGet => call.cached(<Core as ops::CacheGet>::call),`, awaited for an
+/// `async` operation.
+fn arm(op: &Operation) -> syn::Arm {
     let id = type_ident(op);
-    let (run, wait) = match (op.is_async, op.cacheable.is_some()) {
-        (false, false) => (quote!(run), None),
-        (false, true) => (quote!(cached), None),
-        (true, false) => (quote!(run_async), Some(quote!(.await))),
-        (true, true) => (quote!(cached_async), Some(quote!(.await))),
+    let run = match (op.is_async, op.cacheable.is_some()) {
+        (false, false) => "run",
+        (false, true) => "cached",
+        (true, false) => "run_async",
+        (true, true) => "cached_async",
     };
-    quote! {
-        OperationId::#id => call.#run(<Core as ops::#id>::call)#wait,
+    let core = tree::qualified(
+        &tree::ident("Core"),
+        &[&tree::ident("ops"), &id],
+        &tree::ident("call"),
+    );
+    let mut body = tree::method(
+        tree::path_expr([&tree::ident("call")]),
+        &tree::ident(run),
+        [core],
+    );
+    if op.is_async {
+        body = tree::awaited(body);
     }
+    tree::arm(tree::path_pat([&tree::ident("OperationId"), &id]), body)
 }

@@ -22,7 +22,7 @@
 use super::{GatewayImpl, tree};
 use crate::model::{Interface, Model};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The stack of each worker: what a main thread usually has, since parsing recurses as deep
@@ -40,7 +40,7 @@ pub(super) enum Piece<'m> {
     /// closing line.
     ModuleOpening(fn(&Model, TokenStream) -> TokenStream),
     /// Items of a module made for one interface, indented as the module's.
-    ModuleItems(fn(&Model, &Interface) -> TokenStream, &'m Interface),
+    ModuleItems(fn(&Model, &Interface) -> Vec<syn::Item>, &'m Interface),
     /// The line that closes a module.
     ModuleClosing,
 }
@@ -60,7 +60,15 @@ impl Piece<'_> {
                 if items.is_empty() {
                     return Some(String::new());
                 }
-                let text = items_of(quote!(mod piece { #items }))?;
+                let text = unparse(syn::Item::Mod(syn::ItemMod {
+                    attrs: Vec::new(),
+                    vis: syn::Visibility::Inherited,
+                    unsafety: None,
+                    mod_token: Default::default(),
+                    ident: tree::ident("piece"),
+                    content: Some((Default::default(), items)),
+                    semi: None,
+                }));
                 let inner = text.strip_prefix("mod piece {\n")?.strip_suffix("}\n")?;
                 Some(inner.to_owned())
             }
@@ -165,13 +173,7 @@ fn gateway_impl(block: GatewayImpl) -> Option<String> {
     text.push_str("impl Gateway {\n");
     for method in block.methods {
         text.push_str(&doc_comment(&method.doc, INDENT));
-        let file = syn::File {
-            shebang: None,
-            frontmatter: None,
-            attrs: Vec::new(),
-            items: vec![syn::Item::Impl(gateway_block(method.item))],
-        };
-        let formatted = prettyplease::unparse(&file);
+        let formatted = unparse(syn::Item::Impl(gateway_block(method.item)));
         text.push_str(
             formatted
                 .strip_prefix("impl Gateway {\n")?
@@ -180,6 +182,16 @@ fn gateway_impl(block: GatewayImpl) -> Option<String> {
     }
     text.push_str("}\n");
     Some(text)
+}
+
+/// `item` printed by prettyplease, as a file of its own.
+fn unparse(item: syn::Item) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    })
 }
 
 /// `impl Gateway { method }`.
@@ -222,6 +234,7 @@ fn doc_comment(text: &str, indent: &str) -> String {
 mod tests {
     use super::*;
     use crate::generate::Documented;
+    use quote::quote;
 
     /// Documentation that tests each rule of printing doc attributes: empty lines, leading
     /// and trailing spaces, a line of spaces, a tab, quotes and backslashes, comment markers,

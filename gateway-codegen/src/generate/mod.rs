@@ -37,10 +37,10 @@ enum Part {
     /// An `impl Gateway` block for each interface, one after another.
     Methods(fn(&Model, &Interface) -> GatewayImpl),
     /// A module (made by the first function around a body) whose items are made for each
-    /// interface (by the second).
+    /// interface (by the second, as syntax trees: see [`tree`]).
     Module(
         fn(&Model, TokenStream) -> TokenStream,
-        fn(&Model, &Interface) -> TokenStream,
+        fn(&Model, &Interface) -> Vec<syn::Item>,
     ),
 }
 
@@ -62,8 +62,8 @@ const PARTS: [Part; 11] = [
 impl Part {
     /// The part's items.
     fn tokens(self, model: &Model) -> TokenStream {
-        let each = |items: fn(&Model, &Interface) -> TokenStream| {
-            let groups = model.interfaces.iter().map(move |i| items(model, i));
+        let each = |items: fn(&Model, &Interface) -> Vec<syn::Item>| {
+            let groups = model.interfaces.iter().flat_map(move |i| items(model, i));
             quote!(#(#groups)*)
         };
         match self {

@@ -7,6 +7,7 @@
 
 use super::naming::type_ident;
 use super::registry::state_type;
+use super::tree;
 use super::types::{Paths, params_type, rust_type};
 use crate::model::{Interface, Model, Operation};
 use proc_macro2::{Ident, TokenStream};
@@ -26,13 +27,14 @@ pub fn module(_model: &Model, traits: TokenStream) -> TokenStream {
     }
 }
 
-/// The traits of `interface`'s operations.
-pub fn traits(model: &Model, interface: &Interface) -> TokenStream {
-    let traits = interface
+/// The traits of `interface`'s operations, built as syntax trees (see [`tree`]).
+pub fn traits(model: &Model, interface: &Interface) -> Vec<syn::Item> {
+    let mut types = tree::Types::default();
+    interface
         .operations
         .iter()
-        .map(|op| op_trait(model, op, interface.state.as_deref()));
-    quote!(#(#traits)*)
+        .map(|op| syn::Item::Trait(op_trait(model, op, interface.state.as_deref(), &mut types)))
+        .collect()
 }
 
 /// The `Core` type.
@@ -43,8 +45,18 @@ pub fn core(_model: &Model) -> TokenStream {
     }
 }
 
-fn op_trait(model: &Model, op: &Operation, state: Option<&str>) -> TokenStream {
-    let name = type_ident(op);
+/// ```text
+/// #[diagnostic::on_unimplemented(message = "..", label = "..")]
+/// pub trait CacheGet {
+///     fn call(state: &State, params: (..)) -> OpResult<..>;
+/// }
+/// ```
+fn op_trait(
+    model: &Model,
+    op: &Operation,
+    state: Option<&str>,
+    types: &mut tree::Types,
+) -> syn::ItemTrait {
     let qualified = op.qualified_name();
     let message = format!(
         "operation `{qualified}` ({}:{}) has no implementation",
@@ -52,20 +64,44 @@ fn op_trait(model: &Model, op: &Operation, state: Option<&str>) -> TokenStream {
     );
     // The fix, where rustc points: the message names the operation and its line.
     let label = format!("add `#[gateway_runtime::operation({qualified})]` to its core function");
-    let signature = call_signature(op, state, Paths::Generated, &names());
-    quote! {
-        #[diagnostic::on_unimplemented(message = #message, label = #label)]
-        pub trait #name {
-            #signature;
-        }
+    let [state, params, output] = call_types(op, state, Paths::Generated).map(|ty| types.get(ty));
+    let (state_name, params_name) = names();
+    let call = syn::TraitItemFn {
+        attrs: Vec::new(),
+        modifiers: Default::default(),
+        sig: tree::signature(
+            false,
+            tree::ident("call"),
+            Default::default(),
+            [
+                tree::arg(tree::binding(&state_name), state),
+                tree::arg(tree::binding(&params_name), params),
+            ],
+            output,
+        ),
+        default: None,
+        semi_token: Some(Default::default()),
+    };
+    syn::ItemTrait {
+        attrs: vec![tree::attribute(
+            [&tree::ident("diagnostic"), &tree::ident("on_unimplemented")],
+            quote!(message = #message, label = #label),
+        )],
+        vis: tree::public(),
+        modifiers: Default::default(),
+        unsafety: None,
+        trait_token: Default::default(),
+        ident: type_ident(op),
+        generics: Default::default(),
+        colon_token: None,
+        supertraits: Default::default(),
+        brace_token: Default::default(),
+        items: vec![syn::TraitItem::Fn(call)],
     }
 }
 
 fn names() -> (Ident, Ident) {
-    (
-        Ident::new("state", proc_macro2::Span::call_site()),
-        Ident::new("params", proc_macro2::Span::call_site()),
-    )
+    (tree::ident("state"), tree::ident("params"))
 }
 
 /// The signature of an operation's `call`, shared by the trait and by `#[operation]`'s impl:
@@ -76,6 +112,14 @@ pub fn call_signature(
     paths: Paths,
     (state_name, params_name): &(Ident, Ident),
 ) -> TokenStream {
+    let [state, params, output] = call_types(op, state, paths);
+    quote! {
+        fn call(#state_name: #state, #params_name: #params) -> #output
+    }
+}
+
+/// The types of [`call_signature`]: `&State`, the parameter tuple and the result.
+fn call_types(op: &Operation, state: Option<&str>, paths: Paths) -> [TokenStream; 3] {
     let state = state_type(state);
     let params = params_type(&op.params, paths);
     let output = rust_type(&op.returns, paths);
@@ -91,7 +135,5 @@ pub fn call_signature(
     } else {
         result
     };
-    quote! {
-        fn call(#state_name: &#state, #params_name: #params) -> #output
-    }
+    [quote!(&#state), params, output]
 }

@@ -12,7 +12,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use std::collections::HashMap;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprPath, Pat, Stmt, Type};
+use syn::{Attribute, Expr, ExprPath, Pat, Stmt, Type};
 
 /// `name`, an identifier.
 pub fn ident(name: &str) -> Ident {
@@ -106,6 +106,16 @@ pub fn reference(expr: Expr) -> Expr {
     })
 }
 
+/// `&mut expr`.
+pub fn reference_mut(expr: Expr) -> Expr {
+    Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: Some(Default::default()),
+        expr: Box::new(expr),
+    })
+}
+
 /// `expr.await`.
 pub fn awaited(expr: Expr) -> Expr {
     Expr::Await(syn::ExprAwait {
@@ -136,6 +146,56 @@ pub fn binding(name: &Ident) -> Pat {
     })
 }
 
+/// `mut name` as a pattern.
+pub fn binding_mut(name: &Ident) -> Pat {
+    Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: Some(Default::default()),
+        ident: name.clone(),
+        subpat: None,
+    })
+}
+
+/// `a::b::c` as a pattern.
+pub fn path_pat<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Pat {
+    Pat::Path(ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+    })
+}
+
+/// `_`.
+pub fn wildcard() -> Pat {
+    Pat::Wild(syn::PatWild {
+        attrs: Vec::new(),
+        underscore_token: Default::default(),
+    })
+}
+
+/// `pattern => body,`.
+pub fn arm(pattern: Pat, body: Expr) -> syn::Arm {
+    syn::Arm {
+        attrs: Vec::new(),
+        pat: pattern,
+        fat_arrow_token: Default::default(),
+        body: Box::new(body),
+        comma: Some(Default::default()),
+    }
+}
+
+/// `match scrutinee { arms }`.
+pub fn match_(scrutinee: Expr, arms: Vec<syn::Arm>) -> Expr {
+    Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(scrutinee),
+        brace_token: Default::default(),
+        arms,
+    })
+}
+
 /// `let name = value;`.
 pub fn let_(name: &Ident, value: Expr) -> Stmt {
     Stmt::Local(syn::Local {
@@ -152,14 +212,103 @@ pub fn let_(name: &Ident, value: Expr) -> Stmt {
     })
 }
 
-/// `name: ty`, an argument.
-pub fn arg(name: &Ident, ty: Type) -> syn::FnArg {
+/// `pattern: ty`, an argument.
+pub fn arg(pattern: Pat, ty: Type) -> syn::FnArg {
     syn::FnArg::Typed(syn::PatType {
         attrs: Vec::new(),
-        pat: Box::new(binding(name)),
+        pat: Box::new(pattern),
         colon_token: Default::default(),
         ty: Box::new(ty),
     })
+}
+
+/// `[async] fn name<generics>(inputs) -> output`.
+pub fn signature(
+    is_async: bool,
+    name: Ident,
+    generics: syn::Generics,
+    inputs: impl IntoIterator<Item = syn::FnArg>,
+    output: Type,
+) -> syn::Signature {
+    syn::Signature {
+        constness: None,
+        asyncness: is_async.then(Default::default),
+        safety: Default::default(),
+        abi: None,
+        fn_token: Default::default(),
+        ident: name,
+        generics,
+        paren_token: Default::default(),
+        inputs: inputs.into_iter().collect(),
+        variadic: None,
+        output: syn::ReturnType::Type(Default::default(), Box::new(output)),
+    }
+}
+
+/// `{ stmts }`.
+pub fn block(stmts: Vec<Stmt>) -> syn::Block {
+    syn::Block {
+        brace_token: Default::default(),
+        stmts,
+    }
+}
+
+/// `pub`.
+pub fn public() -> syn::Visibility {
+    syn::Visibility::Public(Default::default())
+}
+
+/// `pub(super)`.
+pub fn public_in_parent() -> syn::Visibility {
+    syn::Visibility::Restricted(syn::VisRestricted {
+        pub_token: Default::default(),
+        paren_token: Default::default(),
+        in_token: None,
+        path: Box::new(path([&ident("super")])),
+    })
+}
+
+/// `#[doc = " line"]` for each line of `text`: the attributes [`super::doc`] makes.
+pub fn doc(text: &str) -> Vec<Attribute> {
+    text.lines()
+        .map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            Attribute {
+                pound_token: Default::default(),
+                style: syn::AttrStyle::Outer,
+                bracket_token: Default::default(),
+                meta: syn::Meta::NameValue(syn::MetaNameValue {
+                    path: path([&ident("doc")]),
+                    eq_token: Default::default(),
+                    value: Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit: syn::Lit::Str(syn::LitStr::new(&line, Span::call_site())),
+                    }),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// `#[a::b(tokens)]`.
+pub fn attribute<'i>(
+    segments: impl IntoIterator<Item = &'i Ident>,
+    tokens: TokenStream,
+) -> Attribute {
+    Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::List(syn::MetaList {
+            path: path(segments),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }),
+    }
 }
 
 /// `&self`.

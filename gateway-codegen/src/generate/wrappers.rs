@@ -49,32 +49,23 @@ pub fn wrapper_method(
 ) -> Documented<syn::ImplItemFn> {
     let id = type_ident(op);
     let output = rust_type(&op.returns, Paths::Generated);
-    let sig = syn::Signature {
-        constness: None,
-        asyncness: op.is_async.then(Default::default),
-        safety: Default::default(),
-        abi: None,
-        fn_token: Default::default(),
-        ident: wrapper_ident(op),
-        generics: if wrapper_needs_lifetime(&op.params) {
-            tree::lifetime_generics("'a")
-        } else {
-            Default::default()
-        },
-        paren_token: Default::default(),
-        inputs: std::iter::once(tree::self_ref())
-            .chain(
-                op.params
-                    .iter()
-                    .map(|p| tree::arg(&param_ident(p), types.get(wrapper_arg_type(p)))),
-            )
-            .collect(),
-        variadic: None,
-        output: syn::ReturnType::Type(
-            Default::default(),
-            Box::new(types.get(quote!(Result<#output, GatewayError>))),
-        ),
+    let generics = if wrapper_needs_lifetime(&op.params) {
+        tree::lifetime_generics("'a")
+    } else {
+        Default::default()
     };
+    let output = types.get(quote!(Result<#output, GatewayError>));
+    let args = op.params.iter().map(|p| {
+        let ty = types.get(wrapper_arg_type(p));
+        tree::arg(tree::binding(&param_ident(p)), ty)
+    });
+    let sig = tree::signature(
+        op.is_async,
+        wrapper_ident(op),
+        generics,
+        std::iter::once(tree::self_ref()).chain(args),
+        output,
+    );
     // The runtime function that runs the core function, as the manifest's metadata asks:
     // through the result cache for `cacheable` operations, awaiting for `async` ones; the
     // dynamic path's `JsonCall` methods call the same ones.
@@ -130,13 +121,10 @@ pub fn wrapper_method(
         doc: wrapper_doc(op),
         item: syn::ImplItemFn {
             attrs: Vec::new(),
-            vis: syn::Visibility::Public(Default::default()),
+            vis: tree::public(),
             modifiers: Default::default(),
             sig,
-            block: syn::Block {
-                brace_token: Default::default(),
-                stmts,
-            },
+            block: tree::block(stmts),
         },
     }
 }
