@@ -34,6 +34,8 @@ const STACK_SIZE: usize = 8 << 20;
 pub(super) enum Piece<'m> {
     /// Items made from the whole model.
     Items(fn(&Model) -> TokenStream),
+    /// Items made from the whole model, as syntax trees.
+    Trees(fn(&Model) -> Vec<syn::Item>),
     /// The `impl Gateway` block made for one interface.
     Methods(fn(&Model, &Interface) -> GatewayImpl, &'m Interface),
     /// A module's lines up to its items: the module, made around an empty body, without its
@@ -50,6 +52,7 @@ impl Piece<'_> {
     fn text(self, model: &Model) -> Option<String> {
         match self {
             Piece::Items(items) => items_of(items(model)),
+            Piece::Trees(items) => Some(unparse(items(model))),
             Piece::Methods(block, interface) => gateway_impl(block(model, interface)),
             Piece::ModuleOpening(module) => {
                 let text = items_of(module(model, TokenStream::new()))?;
@@ -60,7 +63,7 @@ impl Piece<'_> {
                 if items.is_empty() {
                     return Some(String::new());
                 }
-                let text = unparse(syn::Item::Mod(syn::ItemMod {
+                let text = unparse(vec![syn::Item::Mod(syn::ItemMod {
                     attrs: Vec::new(),
                     vis: syn::Visibility::Inherited,
                     unsafety: None,
@@ -68,7 +71,7 @@ impl Piece<'_> {
                     ident: tree::ident("piece"),
                     content: Some((Default::default(), items)),
                     semi: None,
-                }));
+                })]);
                 let inner = text.strip_prefix("mod piece {\n")?.strip_suffix("}\n")?;
                 Some(inner.to_owned())
             }
@@ -173,7 +176,10 @@ fn gateway_impl(block: GatewayImpl) -> Option<String> {
     text.push_str("impl Gateway {\n");
     for method in block.methods {
         text.push_str(&doc_comment(&method.doc, INDENT));
-        let formatted = unparse(syn::Item::Impl(gateway_block(method.item)));
+        let formatted = unparse(vec![syn::Item::Impl(tree::impl_block(
+            &tree::ident("Gateway"),
+            vec![syn::ImplItem::Fn(method.item)],
+        ))]);
         text.push_str(
             formatted
                 .strip_prefix("impl Gateway {\n")?
@@ -184,29 +190,14 @@ fn gateway_impl(block: GatewayImpl) -> Option<String> {
     Some(text)
 }
 
-/// `item` printed by prettyplease, as a file of its own.
-fn unparse(item: syn::Item) -> String {
+/// `items` printed by prettyplease, as a file of their own.
+fn unparse(items: Vec<syn::Item>) -> String {
     prettyplease::unparse(&syn::File {
         shebang: None,
         frontmatter: None,
         attrs: Vec::new(),
-        items: vec![item],
+        items,
     })
-}
-
-/// `impl Gateway { method }`.
-fn gateway_block(method: syn::ImplItemFn) -> syn::ItemImpl {
-    syn::ItemImpl {
-        attrs: Vec::new(),
-        modifiers: Default::default(),
-        unsafety: None,
-        impl_token: Default::default(),
-        generics: Default::default(),
-        trait_: None,
-        self_ty: Box::new(tree::named_type(&tree::ident("Gateway"))),
-        brace_token: Default::default(),
-        items: vec![syn::ImplItem::Fn(method)],
-    }
 }
 
 /// The indentation of an item inside a block.

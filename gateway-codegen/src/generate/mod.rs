@@ -34,6 +34,9 @@ pub const DEFAULT_MODULE: &str = "gateway";
 enum Part {
     /// Items made from the whole model.
     Model(fn(&Model) -> TokenStream),
+    /// Items made from the whole model, one per operation or more, built as syntax trees (see
+    /// [`tree`]).
+    Trees(fn(&Model) -> Vec<syn::Item>),
     /// An `impl Gateway` block for each interface, one after another.
     Methods(fn(&Model, &Interface) -> GatewayImpl),
     /// A module (made by the first function around a body) whose items are made for each
@@ -45,14 +48,15 @@ enum Part {
 }
 
 /// The module's body, part by part, in the order the items are written.
-const PARTS: [Part; 11] = [
+const PARTS: [Part; 12] = [
     Part::Model(gateway::gateway),
     Part::Methods(gateway::operations),
     Part::Model(gateway::modules),
     Part::Module(dispatch::module, dispatch::functions),
     Part::Model(wrappers::process_wide),
-    Part::Model(registry::operation_id),
-    Part::Model(registry::routing),
+    Part::Trees(registry::operation_id),
+    Part::Model(registry::resolve),
+    Part::Trees(registry::routers),
     Part::Model(registry::tables),
     Part::Model(defaults::module),
     Part::Module(ops::module, ops::traits),
@@ -68,6 +72,10 @@ impl Part {
         };
         match self {
             Part::Model(items) => items(model),
+            Part::Trees(items) => {
+                let items = items(model);
+                quote!(#(#items)*)
+            }
             Part::Methods(block) => {
                 let blocks = model.interfaces.iter().map(|i| block(model, i));
                 quote!(#(#blocks)*)
@@ -82,6 +90,7 @@ impl Part {
         let each = |items| model.interfaces.iter().map(move |i| (items, i));
         match self {
             Part::Model(items) => vec![format::Piece::Items(items)],
+            Part::Trees(items) => vec![format::Piece::Trees(items)],
             Part::Methods(block) => model
                 .interfaces
                 .iter()

@@ -3,65 +3,104 @@
 
 use super::naming::{interface_ident, type_ident};
 use super::table::{FORMAT, raw_string, table};
+use super::tree;
 use crate::model::{Model, Priority, UnloadPolicy};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `OperationId`: one variant per operation, numbered in registry order.
-pub fn operation_id(model: &Model) -> TokenStream {
-    let variants = model.operations().map(|op| {
-        let doc = super::doc(&format!("`{}` (`{}`).", op.qualified_name(), op.wrapper));
-        let name = type_ident(op);
-        quote!(#doc #name)
+/// `OperationId`, one variant per operation, numbered in registry order, and its impl; built
+/// as syntax trees (see [`tree`]):
+///
+/// ```text
+/// pub enum OperationId { CacheGet, .. }
+///
+/// impl OperationId {
+///     pub const ALL: [OperationId; N] = [OperationId::CacheGet, ..];
+///     pub fn descriptor(self) -> &'static ::gateway_runtime::OperationDescriptor {
+///         &OPERATIONS.operations()[self as usize]
+///     }
+/// }
+/// ```
+pub fn operation_id(model: &Model) -> Vec<syn::Item> {
+    let mut types = tree::Types::default();
+    let operation_id = tree::ident("OperationId");
+    let variants = model.operations().map(|op| syn::Variant {
+        attrs: tree::doc(&format!("`{}` (`{}`).", op.qualified_name(), op.wrapper)),
+        ident: type_ident(op),
+        fields: syn::Fields::Unit,
+        discriminant: None,
     });
+    let mut attrs = tree::doc("Every operation of the manifest, in registry order.");
+    attrs.push(tree::attribute(
+        [&tree::ident("derive")],
+        quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
+    ));
+    let id_enum = syn::ItemEnum {
+        attrs,
+        vis: tree::public(),
+        enum_token: Default::default(),
+        ident: operation_id.clone(),
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants: variants.collect(),
+    };
     let count = super::int(model.operations().count() as u128);
-    let all = model.operations().map(|op| {
-        let name = type_ident(op);
-        quote!(OperationId::#name)
-    });
-    quote! {
-        /// Every operation of the manifest, in registry order.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum OperationId {
-            #(#variants,)*
-        }
-
-        impl OperationId {
-            /// Every operation, in registry order.
-            pub const ALL: [OperationId; #count] = [#(#all),*];
-
-            /// The operation's descriptor in the registry.
-            pub fn descriptor(self) -> &'static ::gateway_runtime::OperationDescriptor {
-                &OPERATIONS.operations()[self as usize]
-            }
-        }
-    }
+    let all = syn::ImplItemConst {
+        attrs: tree::doc("Every operation, in registry order."),
+        vis: tree::public(),
+        modifiers: Default::default(),
+        const_token: Default::default(),
+        ident: tree::ident("ALL"),
+        generics: Default::default(),
+        colon_token: Default::default(),
+        ty: types.get(quote!([OperationId; #count])),
+        eq_token: Default::default(),
+        expr: tree::array(
+            model
+                .operations()
+                .map(|op| tree::path_expr([&operation_id, &type_ident(op)])),
+        ),
+        semi_token: Default::default(),
+    };
+    let operations = tree::method(
+        tree::path_expr([&tree::ident("OPERATIONS")]),
+        &tree::ident("operations"),
+        [],
+    );
+    let position = tree::cast(
+        tree::path_expr([&tree::ident("self")]),
+        types.get(quote!(usize)),
+    );
+    let descriptor = syn::ImplItemFn {
+        attrs: tree::doc("The operation's descriptor in the registry."),
+        vis: tree::public(),
+        modifiers: Default::default(),
+        sig: tree::signature(
+            false,
+            tree::ident("descriptor"),
+            Default::default(),
+            [tree::self_value()],
+            types.get(quote!(&'static ::gateway_runtime::OperationDescriptor)),
+        ),
+        block: tree::block(vec![syn::Stmt::Expr(
+            tree::reference(tree::index(operations, position)),
+            None,
+        )]),
+    };
+    let id_impl = tree::impl_block(
+        &operation_id,
+        vec![syn::ImplItem::Const(all), syn::ImplItem::Fn(descriptor)],
+    );
+    vec![syn::Item::Enum(id_enum), syn::Item::Impl(id_impl)]
 }
 
-/// `resolve` and the `routers` module: interface name, then operation name, to `OperationId`.
-pub fn routing(model: &Model) -> TokenStream {
+/// `resolve`: interface name, then operation name (through the interface's router in
+/// [`routers`]), to `OperationId`.
+pub fn resolve(model: &Model) -> TokenStream {
     let arms = model.interfaces.iter().map(|interface| {
         let name = &interface.name;
         let router = interface_ident(&interface.name);
         quote!(#name => routers::#router(operation))
-    });
-    let routers = model.interfaces.iter().map(|interface| {
-        let doc = super::doc(&format!("Routes the operations of `{}`.", interface.name));
-        let router = interface_ident(&interface.name);
-        let arms = interface.operations.iter().map(|op| {
-            let operation = &op.name;
-            let id = type_ident(op);
-            quote!(#operation => Some(OperationId::#id))
-        });
-        quote! {
-            #doc
-            pub fn #router(operation: &str) -> Option<OperationId> {
-                match operation {
-                    #(#arms,)*
-                    _ => None,
-                }
-            }
-        }
     });
     quote! {
         /// Resolves `interface.operation` to an operation through the interface's router;
@@ -73,14 +112,81 @@ pub fn routing(model: &Model) -> TokenStream {
             };
             found.ok_or_else(|| REGISTRY.unknown_operation(interface, operation))
         }
-
-        /// One router per interface (ARCH-03): an operation name to its `OperationId`.
-        pub mod routers {
-            use super::OperationId;
-
-            #(#routers)*
-        }
     }
+}
+
+/// The `routers` module, one router per interface, built as syntax trees (see [`tree`]):
+///
+/// ```text
+/// pub mod routers {
+///     use super::OperationId;
+///
+///     pub fn cache(operation: &str) -> Option<OperationId> {
+///         match operation {
+///             "get" => Some(OperationId::CacheGet),
+///             ..
+///             _ => None,
+///         }
+///     }
+/// }
+/// ```
+pub fn routers(model: &Model) -> Vec<syn::Item> {
+    let mut types = tree::Types::default();
+    let operation_id = tree::ident("OperationId");
+    let operation = tree::ident("operation");
+    let import = syn::Item::Use(syn::ItemUse {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        use_token: Default::default(),
+        leading_colon: None,
+        tree: syn::UseTree::Path(syn::UsePath {
+            ident: tree::ident("super"),
+            colon2_token: Default::default(),
+            tree: Box::new(syn::UseTree::Name(syn::UseName {
+                ident: operation_id.clone(),
+            })),
+        }),
+        semi_token: Default::default(),
+    });
+    let routers = model.interfaces.iter().map(|interface| {
+        let arms = interface.operations.iter().map(|op| {
+            let id = tree::path_expr([&operation_id, &type_ident(op)]);
+            let found = tree::call(tree::path_expr([&tree::ident("Some")]), [id]);
+            tree::arm(tree::string_pat(&op.name), found)
+        });
+        let none = tree::arm(tree::wildcard(), tree::path_expr([&tree::ident("None")]));
+        let body = tree::match_(tree::path_expr([&operation]), arms.chain([none]).collect());
+        syn::Item::Fn(syn::ItemFn {
+            attrs: tree::doc(&format!("Routes the operations of `{}`.", interface.name)),
+            vis: tree::public(),
+            modifiers: Default::default(),
+            sig: tree::signature(
+                false,
+                interface_ident(&interface.name),
+                Default::default(),
+                [tree::arg(
+                    tree::binding(&operation),
+                    types.get(quote!(&str)),
+                )],
+                types.get(quote!(Option<OperationId>)),
+            ),
+            block: Box::new(tree::block(vec![syn::Stmt::Expr(body, None)])),
+        })
+    });
+    vec![syn::Item::Mod(syn::ItemMod {
+        attrs: tree::doc(
+            "One router per interface (ARCH-03): an operation name to its `OperationId`.",
+        ),
+        vis: tree::public(),
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: tree::ident("routers"),
+        content: Some((
+            Default::default(),
+            std::iter::once(import).chain(routers).collect(),
+        )),
+        semi: None,
+    })]
 }
 
 /// `REGISTRY` with its `INTERFACES` and `OPERATIONS` tables.

@@ -48,6 +48,21 @@ pub fn named_type(name: &Ident) -> Type {
     })
 }
 
+/// `impl Name { items }`.
+pub fn impl_block(self_ty: &Ident, items: Vec<syn::ImplItem>) -> syn::ItemImpl {
+    syn::ItemImpl {
+        attrs: Vec::new(),
+        modifiers: Default::default(),
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: None,
+        self_ty: Box::new(named_type(self_ty)),
+        brace_token: Default::default(),
+        items,
+    }
+}
+
 /// `<Self_ as Trait>::item`: an item of a trait, named through the type implementing it.
 pub fn qualified<'i>(self_ty: &Ident, trait_path: &[&'i Ident], item: &'i Ident) -> Expr {
     Expr::Path(ExprPath {
@@ -126,6 +141,35 @@ pub fn awaited(expr: Expr) -> Expr {
     })
 }
 
+/// `expr[index]`.
+pub fn index(expr: Expr, index: Expr) -> Expr {
+    Expr::Index(syn::ExprIndex {
+        attrs: Vec::new(),
+        expr: Box::new(expr),
+        bracket_token: Default::default(),
+        index: Box::new(index),
+    })
+}
+
+/// `expr as ty`.
+pub fn cast(expr: Expr, ty: Type) -> Expr {
+    Expr::Cast(syn::ExprCast {
+        attrs: Vec::new(),
+        expr: Box::new(expr),
+        as_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `[a, b]`.
+pub fn array(elems: impl IntoIterator<Item = Expr>) -> Expr {
+    Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
 /// `(a, b)`; `(a,)` for one element, `()` for none.
 pub fn tuple(elems: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::Tuple(syn::ExprTuple {
@@ -163,6 +207,14 @@ pub fn path_pat<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Pat {
         attrs: Vec::new(),
         qself: None,
         path: path(segments),
+    })
+}
+
+/// `"text"` as a pattern.
+pub fn string_pat(text: &str) -> Pat {
+    Pat::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, Span::call_site())),
     })
 }
 
@@ -309,6 +361,16 @@ pub fn attribute<'i>(
             tokens,
         }),
     }
+}
+
+/// `self`.
+pub fn self_value() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        mutability: None,
+        self_token: Default::default(),
+        kind: syn::ReceiverKind::Value,
+    })
 }
 
 /// `&self`.
