@@ -123,23 +123,20 @@ fn function(
     if arms.is_empty() {
         return None;
     }
-    let [gateway, id, op, params, call] =
-        ["gateway", "id", "op", "params", "call"].map(tree::ident);
-    let var = |name: &Ident| tree::path_expr([name]);
     // Another operation's id is an error; when there is none, the arm would be unreachable
     // and warned about in the user's crate.
     if arms.len() < operations {
         let unknown = tree::method(
-            var(&tree::ident("REGISTRY")),
-            &tree::ident("unknown"),
+            tree::var("REGISTRY"),
+            "unknown",
             [
-                tree::field(var(&op), &tree::ident("interface")),
-                tree::field(var(&op), &tree::ident("operation")),
+                tree::field(tree::var("op"), "interface"),
+                tree::field(tree::var("op"), "operation"),
             ],
         );
         arms.push(tree::arm(
             tree::wildcard(),
-            tree::call(var(&tree::ident("Err")), [unknown]),
+            tree::call(tree::var("Err"), [unknown]),
         ));
     }
     let kind = if is_async {
@@ -148,26 +145,26 @@ fn function(
         "does not await"
     };
     let inputs = [
-        tree::arg(tree::binding(&gateway), types.get(quote!(&Gateway))),
-        tree::arg(tree::binding(&id), types.get(quote!(OperationId))),
+        tree::arg(tree::binding("gateway"), types.get(quote!(&Gateway))),
+        tree::arg(tree::binding("id"), types.get(quote!(OperationId))),
         tree::arg(
-            tree::binding(&op),
+            tree::binding("op"),
             types.get(quote!(&'static OperationDescriptor)),
         ),
-        tree::arg(tree::binding_mut(&params), types.get(quote!(Value))),
+        tree::arg(tree::binding_mut("params"), types.get(quote!(Value))),
     ];
     let output = types.get(quote!(Result<Value, GatewayError>));
     let state = tree::field(
-        tree::field(var(&gateway), &tree::ident("modules")),
-        &module_ident(interface),
+        tree::field(tree::var("gateway"), "modules"),
+        module_ident(interface),
     );
     let json_call = tree::method(
-        tree::field(var(&gateway), &tree::ident("runtime")),
-        &tree::ident("json_call"),
+        tree::field(tree::var("gateway"), "runtime"),
+        "json_call",
         [
             tree::reference(state),
-            var(&op),
-            tree::reference_mut(var(&params)),
+            tree::var("op"),
+            tree::reference_mut(tree::var("params")),
         ],
     );
     Some(syn::ItemFn {
@@ -185,8 +182,8 @@ fn function(
             output,
         ),
         block: Box::new(tree::block(vec![
-            tree::let_(&call, json_call),
-            syn::Stmt::Expr(tree::match_(var(&id), arms), None),
+            tree::let_("call", json_call),
+            syn::Stmt::Expr(tree::match_(tree::var("id"), arms), None),
         ])),
     })
 }
@@ -201,18 +198,13 @@ fn arm(op: &Operation) -> syn::Arm {
         (true, false) => "run_async",
         (true, true) => "cached_async",
     };
-    let core = tree::qualified(
-        &tree::ident("Core"),
-        &[&tree::ident("ops"), &id],
-        &tree::ident("call"),
-    );
-    let mut body = tree::method(
-        tree::path_expr([&tree::ident("call")]),
-        &tree::ident(run),
-        [core],
-    );
+    let core = tree::qualified("Core", [tree::ident("ops"), id.clone()], "call");
+    let mut body = tree::method(tree::var("call"), tree::ident(run), [core]);
     if op.is_async {
         body = tree::awaited(body);
     }
-    tree::arm(tree::path_pat([&tree::ident("OperationId"), &id]), body)
+    tree::arm(
+        tree::path_pat([tree::ident("OperationId"), id.clone()]),
+        body,
+    )
 }

@@ -1,23 +1,25 @@
 //! Formatting the generated module's file with prettyplease, on every core.
 //!
-//! Parsing the tokens back into a syntax tree and printing it takes most of the time
-//! generation does; a 1,000-operation manifest makes megabytes of code. The module's body
-//! comes in pieces that do not depend on one another (a part made from the whole model, or
-//! one interface's share of a part; see `Part::pieces`), so a worker per core takes the next
-//! piece, generates it, and parses and prints it as a file of its own, and the texts are
+//! prettyplease prints syntax trees. The items made once per operation (typed methods, `ops`
+//! traits, dispatch arms, `OperationId`'s variants, router arms) are built as trees from the
+//! start (see [`tree`]) and printed as they are. The fixed items are written with `quote!` and
+//! parsed back into a tree here: at a thousand operations, that parse was most of the time
+//! generation took while every item went through it.
+//!
+//! The module's body comes in pieces that do not depend on one another (a part made from the
+//! whole model, or one interface's share of a part; see `Part::pieces`), so a worker per core
+//! takes the next piece, generates it, and prints it as a file of its own, and the texts are
 //! joined, in order, after the file's head. An interface's items inside a module (its `ops`
 //! traits, its dispatch functions) are printed inside a bare module and taken out of it, since
 //! prettyplease indents an item by its depth alone. prettyplease prints each item on lines of
 //! its own, so the result is byte for byte what formatting the whole file at once gives.
 //!
-//! Documentation is a fifth of the code, and parsing a doc attribute back costs more than its
-//! text is worth, so the typed methods come with their documentation apart
-//! ([`GatewayImpl`]): each method is printed without it, and its documentation is written as
-//! the `///` lines prettyplease would have printed for it.
+//! The typed methods' documentation, a fifth of the code, is written as the `///` lines
+//! prettyplease would print for it, and each method is printed without it ([`GatewayImpl`]).
 //!
-//! Tests compare the two for the reference manifest (`tests/generated.rs`), the 1,000
-//! synthetic operations (`tests/scale.rs`) and every manifest the property tests make
-//! (`tests/properties.rs`).
+//! Tests compare the pieces with the whole file parsed back from its tokens and formatted at
+//! once, for the reference manifest (`tests/generated.rs`), the 1,000 synthetic operations
+//! (`tests/scale.rs`) and every manifest the property tests make (`tests/properties.rs`).
 
 use super::{GatewayImpl, tree};
 use crate::model::{Interface, Model};
@@ -48,7 +50,8 @@ pub(super) enum Piece<'m> {
 }
 
 impl Piece<'_> {
-    /// The piece formatted; `None` if its tokens do not parse.
+    /// The piece formatted; `None` if its tokens do not parse (or prettyplease prints a
+    /// block in a way this module does not expect).
     fn text(self, model: &Model) -> Option<String> {
         match self {
             Piece::Items(items) => items_of(items(model)),
@@ -63,15 +66,8 @@ impl Piece<'_> {
                 if items.is_empty() {
                     return Some(String::new());
                 }
-                let text = unparse(vec![syn::Item::Mod(syn::ItemMod {
-                    attrs: Vec::new(),
-                    vis: syn::Visibility::Inherited,
-                    unsafety: None,
-                    mod_token: Default::default(),
-                    ident: tree::ident("piece"),
-                    content: Some((Default::default(), items)),
-                    semi: None,
-                })]);
+                let piece = tree::module(Vec::new(), syn::Visibility::Inherited, "piece", items);
+                let text = unparse(vec![syn::Item::Mod(piece)]);
                 let inner = text.strip_prefix("mod piece {\n")?.strip_suffix("}\n")?;
                 Some(inner.to_owned())
             }
@@ -177,7 +173,7 @@ fn gateway_impl(block: GatewayImpl) -> Option<String> {
     for method in block.methods {
         text.push_str(&doc_comment(&method.doc, INDENT));
         let formatted = unparse(vec![syn::Item::Impl(tree::impl_block(
-            &tree::ident("Gateway"),
+            "Gateway",
             vec![syn::ImplItem::Fn(method.item)],
         ))]);
         text.push_str(

@@ -84,7 +84,7 @@ fn op_trait(
     };
     syn::ItemTrait {
         attrs: vec![tree::attribute(
-            [&tree::ident("diagnostic"), &tree::ident("on_unimplemented")],
+            ["diagnostic", "on_unimplemented"],
             quote!(message = #message, label = #label),
         )],
         vis: tree::public(),

@@ -32,7 +32,7 @@ pub fn operation_id(model: &Model) -> Vec<syn::Item> {
     });
     let mut attrs = tree::doc("Every operation of the manifest, in registry order.");
     attrs.push(tree::attribute(
-        [&tree::ident("derive")],
+        ["derive"],
         quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
     ));
     let id_enum = syn::ItemEnum {
@@ -62,15 +62,8 @@ pub fn operation_id(model: &Model) -> Vec<syn::Item> {
         ),
         semi_token: Default::default(),
     };
-    let operations = tree::method(
-        tree::path_expr([&tree::ident("OPERATIONS")]),
-        &tree::ident("operations"),
-        [],
-    );
-    let position = tree::cast(
-        tree::path_expr([&tree::ident("self")]),
-        types.get(quote!(usize)),
-    );
+    let operations = tree::method(tree::var("OPERATIONS"), "operations", []);
+    let position = tree::cast(tree::var("self"), types.get(quote!(usize)));
     let descriptor = syn::ImplItemFn {
         attrs: tree::doc("The operation's descriptor in the registry."),
         vis: tree::public(),
@@ -151,11 +144,11 @@ pub fn routers(model: &Model) -> Vec<syn::Item> {
     let routers = model.interfaces.iter().map(|interface| {
         let arms = interface.operations.iter().map(|op| {
             let id = tree::path_expr([&operation_id, &type_ident(op)]);
-            let found = tree::call(tree::path_expr([&tree::ident("Some")]), [id]);
+            let found = tree::call(tree::var("Some"), [id]);
             tree::arm(tree::string_pat(&op.name), found)
         });
-        let none = tree::arm(tree::wildcard(), tree::path_expr([&tree::ident("None")]));
-        let body = tree::match_(tree::path_expr([&operation]), arms.chain([none]).collect());
+        let none = tree::arm(tree::wildcard(), tree::var("None"));
+        let body = tree::match_(tree::var(&operation), arms.chain([none]).collect());
         syn::Item::Fn(syn::ItemFn {
             attrs: tree::doc(&format!("Routes the operations of `{}`.", interface.name)),
             vis: tree::public(),
@@ -173,20 +166,12 @@ pub fn routers(model: &Model) -> Vec<syn::Item> {
             block: Box::new(tree::block(vec![syn::Stmt::Expr(body, None)])),
         })
     });
-    vec![syn::Item::Mod(syn::ItemMod {
-        attrs: tree::doc(
-            "One router per interface (ARCH-03): an operation name to its `OperationId`.",
-        ),
-        vis: tree::public(),
-        unsafety: None,
-        mod_token: Default::default(),
-        ident: tree::ident("routers"),
-        content: Some((
-            Default::default(),
-            std::iter::once(import).chain(routers).collect(),
-        )),
-        semi: None,
-    })]
+    vec![syn::Item::Mod(tree::module(
+        tree::doc("One router per interface (ARCH-03): an operation name to its `OperationId`."),
+        tree::public(),
+        "routers",
+        std::iter::once(import).chain(routers).collect(),
+    ))]
 }
 
 /// `REGISTRY` with its `INTERFACES` and `OPERATIONS` tables.

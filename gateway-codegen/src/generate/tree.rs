@@ -19,19 +19,43 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A name the helpers take: an identifier, or the text of one.
+pub trait Name {
+    /// The name as an identifier.
+    fn ident(self) -> Ident;
+}
+
+impl Name for &str {
+    fn ident(self) -> Ident {
+        ident(self)
+    }
+}
+
+impl Name for &Ident {
+    fn ident(self) -> Ident {
+        self.clone()
+    }
+}
+
+impl Name for Ident {
+    fn ident(self) -> Ident {
+        self
+    }
+}
+
 /// `a::b::c`.
-pub fn path<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> syn::Path {
+pub fn path(segments: impl IntoIterator<Item = impl Name>) -> syn::Path {
     syn::Path {
         leading_colon: None,
         segments: segments
             .into_iter()
-            .map(|segment| syn::PathSegment::from(segment.clone()))
+            .map(|segment| syn::PathSegment::from(segment.ident()))
             .collect(),
     }
 }
 
-/// `a::b::c` as an expression; `name` alone is a variable.
-pub fn path_expr<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Expr {
+/// `a::b::c` as an expression.
+pub fn path_expr(segments: impl IntoIterator<Item = impl Name>) -> Expr {
     Expr::Path(ExprPath {
         attrs: Vec::new(),
         qself: None,
@@ -39,8 +63,13 @@ pub fn path_expr<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Expr {
     })
 }
 
+/// `name`, a variable (or any other one-segment path) as an expression.
+pub fn var(name: impl Name) -> Expr {
+    path_expr([name])
+}
+
 /// `Name`, a type.
-pub fn named_type(name: &Ident) -> Type {
+pub fn named_type(name: impl Name) -> Type {
     Type::Path(syn::TypePath {
         attrs: Vec::new(),
         qself: None,
@@ -49,7 +78,7 @@ pub fn named_type(name: &Ident) -> Type {
 }
 
 /// `impl Name { items }`.
-pub fn impl_block(self_ty: &Ident, items: Vec<syn::ImplItem>) -> syn::ItemImpl {
+pub fn impl_block(self_ty: impl Name, items: Vec<syn::ImplItem>) -> syn::ItemImpl {
     syn::ItemImpl {
         attrs: Vec::new(),
         modifiers: Default::default(),
@@ -63,8 +92,31 @@ pub fn impl_block(self_ty: &Ident, items: Vec<syn::ImplItem>) -> syn::ItemImpl {
     }
 }
 
+/// `mod name { items }`, with `attrs` and `vis`.
+pub fn module(
+    attrs: Vec<Attribute>,
+    vis: syn::Visibility,
+    name: impl Name,
+    items: Vec<syn::Item>,
+) -> syn::ItemMod {
+    syn::ItemMod {
+        attrs,
+        vis,
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: name.ident(),
+        content: Some((Default::default(), items)),
+        semi: None,
+    }
+}
+
 /// `<Self_ as Trait>::item`: an item of a trait, named through the type implementing it.
-pub fn qualified<'i>(self_ty: &Ident, trait_path: &[&'i Ident], item: &'i Ident) -> Expr {
+pub fn qualified(
+    self_ty: impl Name,
+    trait_path: impl IntoIterator<Item = impl Name>,
+    item: impl Name,
+) -> Expr {
+    let trait_path: Vec<Ident> = trait_path.into_iter().map(Name::ident).collect();
     Expr::Path(ExprPath {
         attrs: Vec::new(),
         qself: Some(syn::QSelf {
@@ -74,7 +126,7 @@ pub fn qualified<'i>(self_ty: &Ident, trait_path: &[&'i Ident], item: &'i Ident)
             as_token: Some(Default::default()),
             gt_token: Default::default(),
         }),
-        path: path(trait_path.iter().copied().chain([item])),
+        path: path(trait_path.into_iter().chain([item.ident()])),
     })
 }
 
@@ -89,12 +141,12 @@ pub fn call(function: Expr, args: impl IntoIterator<Item = Expr>) -> Expr {
 }
 
 /// `receiver.method(args)`.
-pub fn method(receiver: Expr, method: &Ident, args: impl IntoIterator<Item = Expr>) -> Expr {
+pub fn method(receiver: Expr, method: impl Name, args: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::MethodCall(syn::ExprMethodCall {
         attrs: Vec::new(),
         receiver: Box::new(receiver),
         dot_token: Default::default(),
-        method: method.clone(),
+        method: method.ident(),
         turbofish: None,
         paren_token: Default::default(),
         args: args.into_iter().collect(),
@@ -102,12 +154,12 @@ pub fn method(receiver: Expr, method: &Ident, args: impl IntoIterator<Item = Exp
 }
 
 /// `base.name`.
-pub fn field(base: Expr, name: &Ident) -> Expr {
+pub fn field(base: Expr, name: impl Name) -> Expr {
     Expr::Field(syn::ExprField {
         attrs: Vec::new(),
         base: Box::new(base),
         dot_token: Default::default(),
-        member: syn::Member::Named(name.clone()),
+        member: syn::Member::Named(name.ident()),
     })
 }
 
@@ -180,29 +232,29 @@ pub fn tuple(elems: impl IntoIterator<Item = Expr>) -> Expr {
 }
 
 /// `name` as a pattern.
-pub fn binding(name: &Ident) -> Pat {
+pub fn binding(name: impl Name) -> Pat {
     Pat::Ident(syn::PatIdent {
         attrs: Vec::new(),
         by_ref: None,
         mutability: None,
-        ident: name.clone(),
+        ident: name.ident(),
         subpat: None,
     })
 }
 
 /// `mut name` as a pattern.
-pub fn binding_mut(name: &Ident) -> Pat {
+pub fn binding_mut(name: impl Name) -> Pat {
     Pat::Ident(syn::PatIdent {
         attrs: Vec::new(),
         by_ref: None,
         mutability: Some(Default::default()),
-        ident: name.clone(),
+        ident: name.ident(),
         subpat: None,
     })
 }
 
 /// `a::b::c` as a pattern.
-pub fn path_pat<'i>(segments: impl IntoIterator<Item = &'i Ident>) -> Pat {
+pub fn path_pat(segments: impl IntoIterator<Item = impl Name>) -> Pat {
     Pat::Path(ExprPath {
         attrs: Vec::new(),
         qself: None,
@@ -249,7 +301,7 @@ pub fn match_(scrutinee: Expr, arms: Vec<syn::Arm>) -> Expr {
 }
 
 /// `let name = value;`.
-pub fn let_(name: &Ident, value: Expr) -> Stmt {
+pub fn let_(name: impl Name, value: Expr) -> Stmt {
     Stmt::Local(syn::Local {
         attrs: Vec::new(),
         let_token: Default::default(),
@@ -347,10 +399,7 @@ pub fn doc(text: &str) -> Vec<Attribute> {
 }
 
 /// `#[a::b(tokens)]`.
-pub fn attribute<'i>(
-    segments: impl IntoIterator<Item = &'i Ident>,
-    tokens: TokenStream,
-) -> Attribute {
+pub fn attribute(segments: impl IntoIterator<Item = impl Name>, tokens: TokenStream) -> Attribute {
     Attribute {
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,

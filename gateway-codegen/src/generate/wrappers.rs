@@ -57,7 +57,7 @@ pub fn wrapper_method(
     let output = types.get(quote!(Result<#output, GatewayError>));
     let args = op.params.iter().map(|p| {
         let ty = types.get(wrapper_arg_type(p));
-        tree::arg(tree::binding(&param_ident(p)), ty)
+        tree::arg(tree::binding(param_ident(p)), ty)
     });
     let sig = tree::signature(
         op.is_async,
@@ -69,51 +69,35 @@ pub fn wrapper_method(
     // The runtime function that runs the core function, as the manifest's metadata asks:
     // through the result cache for `cacheable` operations, awaiting for `async` ones; the
     // dynamic path's `JsonCall` methods call the same ones.
-    let run = tree::ident(match (op.is_async, op.cacheable.is_some()) {
+    let run = match (op.is_async, op.cacheable.is_some()) {
         (false, false) => "call_core",
         (false, true) => "call_core_cached",
         (true, false) => "call_core_async",
         (true, true) => "call_core_async_cached",
-    });
-    let [params, op_, core] = ["params", "op", "core"].map(tree::ident);
-    let self_ = || tree::path_expr([&tree::ident("self")]);
+    };
     let state = tree::field(
-        tree::field(self_(), &tree::ident("modules")),
-        &module_ident(interface),
+        tree::field(tree::var("self"), "modules"),
+        module_ident(interface),
     );
+    let args = ["op", "params", "core"].map(tree::var);
     let mut run = tree::method(
-        tree::field(self_(), &tree::ident("runtime")),
-        &run,
-        [
-            tree::reference(state),
-            tree::path_expr([&op_]),
-            tree::path_expr([&params]),
-            tree::path_expr([&core]),
-        ],
+        tree::field(tree::var("self"), "runtime"),
+        run,
+        std::iter::once(tree::reference(state)).chain(args),
     );
     if op.is_async {
         run = tree::awaited(run);
     }
+    let descriptor = tree::path_expr([tree::ident("OperationId"), id.clone()]);
     let stmts = vec![
         tree::let_(
-            &params,
+            "params",
             tree::tuple(op.params.iter().map(|p| field_init(op, p))),
         ),
+        tree::let_("op", tree::method(descriptor, "descriptor", [])),
         tree::let_(
-            &op_,
-            tree::method(
-                tree::path_expr([&tree::ident("OperationId"), &id]),
-                &tree::ident("descriptor"),
-                [],
-            ),
-        ),
-        tree::let_(
-            &core,
-            tree::qualified(
-                &tree::ident("Core"),
-                &[&tree::ident("ops"), &id],
-                &tree::ident("call"),
-            ),
+            "core",
+            tree::qualified("Core", [tree::ident("ops"), id], "call"),
         ),
         syn::Stmt::Expr(run, None),
     ];
@@ -135,31 +119,31 @@ pub fn wrapper_method(
 fn field_init(op: &Operation, param: &Param) -> syn::Expr {
     let name = tree::path_expr([&param_ident(param)]);
     let takes_option = !param.required || matches!(param.ty, Type::Optional(_));
-    let text = |function| tree::path_expr([&tree::ident("Text"), &tree::ident(function)]);
+    let text = |function| tree::path_expr(["Text", function]);
     if !takes_option {
         return if is_string(param) {
             tree::call(text("new"), [name])
         } else if param.ty == Type::Any {
-            tree::method(name, &tree::ident("into"), [])
+            tree::method(name, "into", [])
         } else {
             name
         };
     }
     let value = if is_string(param) {
-        tree::method(name, &tree::ident("map"), [text("from")])
+        tree::method(name, "map", [text("from")])
     } else {
         name
     };
     if param.default.is_none() {
         return value;
     }
-    let default = tree::path_expr([&tree::ident("defaults"), &default_fn_ident(op, param)]);
+    let default = tree::path_expr([tree::ident("defaults"), default_fn_ident(op, param)]);
     let or = if field_is_option(param) {
         "or_else"
     } else {
         "unwrap_or_else"
     };
-    tree::method(value, &tree::ident(or), [default])
+    tree::method(value, tree::ident(or), [default])
 }
 
 /// Rustdoc of a typed wrapper: description, operation, parameters, result and flags.
