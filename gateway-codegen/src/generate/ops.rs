@@ -45,6 +45,8 @@ pub fn core(_model: &Model) -> TokenStream {
     }
 }
 
+/// The trait of `op`, built as a syntax tree:
+///
 /// ```text
 /// #[diagnostic::on_unimplemented(message = "..", label = "..")]
 /// pub trait CacheGet {

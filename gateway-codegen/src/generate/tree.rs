@@ -460,3 +460,81 @@ impl Types {
             .clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{ToTokens, quote};
+
+    /// `tree`, printed as tokens, parses to the tree syn makes of `rust`, the Rust it stands for.
+    fn same(tree: impl ToTokens, rust: TokenStream) {
+        let built = syn::parse2::<Expr>(tree.to_token_stream()).unwrap();
+        let parsed = syn::parse2::<Expr>(rust).unwrap();
+        assert_eq!(built, parsed);
+    }
+
+    #[test]
+    fn each_expression_is_the_tree_syn_parses_from_its_rust() {
+        same(
+            qualified("Core", ["ops", "CacheGet"], "call"),
+            quote!(<Core as ops::CacheGet>::call),
+        );
+        same(
+            awaited(method(field(var("self"), "runtime"), "run", [var("op")])),
+            quote!(self.runtime.run(op).await),
+        );
+        same(tuple([var("key")]), quote!((key,)));
+        same(tuple([]), quote!(()));
+        same(
+            reference(index(var("table"), cast(var("id"), named_type("usize")))),
+            quote!(&table[id as usize]),
+        );
+        same(
+            match_(
+                var("name"),
+                vec![
+                    arm(string_pat("get"), call(var("Some"), [var("id")])),
+                    arm(wildcard(), var("None")),
+                ],
+            ),
+            quote!(match name {
+                "get" => Some(id),
+                _ => None,
+            }),
+        );
+    }
+
+    #[test]
+    fn documentation_is_the_attributes_of_generate_doc() {
+        let built = doc("First.\n\nThird.");
+        let parsed: syn::ItemFn = syn::parse2(quote! {
+            #[doc = " First."]
+            #[doc = ""]
+            #[doc = " Third."]
+            fn f() {}
+        })
+        .unwrap();
+        assert_eq!(built, parsed.attrs);
+        let from_tokens = syn::parse2::<syn::ItemFn>(quote!(#(#built)* fn f() {})).unwrap();
+        assert_eq!(from_tokens.attrs, parsed.attrs);
+    }
+
+    #[test]
+    fn types_are_parsed_once_and_other_tokens_are_kept_as_they_are() {
+        let mut types = Types::default();
+        assert_eq!(
+            types.get(quote!(Option<Value>)),
+            syn::parse_quote!(Option<Value>)
+        );
+        assert_eq!(
+            types.get(quote!(Option<Value>)),
+            syn::parse_quote!(Option<Value>)
+        );
+        assert_eq!(types.parsed.len(), 1);
+        let not_a_type = quote!(1 + 1);
+        assert_eq!(
+            types.get(not_a_type.clone()).to_token_stream().to_string(),
+            not_a_type.to_string()
+        );
+    }
+}
