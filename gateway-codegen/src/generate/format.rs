@@ -200,18 +200,14 @@ fn unparse(items: Vec<syn::Item>) -> String {
 const INDENT: &str = "    ";
 
 /// `text` as the `///` lines at `indent` that prettyplease prints for the doc attributes
-/// [`super::doc`] makes of it: a space before each line that is not empty, trailing spaces
-/// trimmed.
+/// [`super::doc`] makes of it: each line's attribute value ([`tree::doc_line`]), trailing
+/// spaces trimmed.
 fn doc_comment(text: &str, indent: &str) -> String {
     let mut comment = String::with_capacity(text.len() + 16);
     for line in text.lines() {
         comment.push_str(indent);
         comment.push_str("///");
-        let line = line.trim_end_matches(' ');
-        if !line.is_empty() {
-            comment.push(' ');
-            comment.push_str(line);
-        }
+        comment.push_str(tree::doc_line(line).trim_end_matches(' '));
         comment.push('\n');
     }
     comment

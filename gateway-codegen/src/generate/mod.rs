@@ -146,14 +146,14 @@ fn head(model: &Model) -> TokenStream {
 /// becomes doc attributes in front of the item; formatted, it is written as the `///` lines
 /// prettyplease would print for those attributes, without parsing them back (see
 /// [`format`]): documentation is a fifth of the generated code.
-pub(crate) struct Documented<T> {
+pub(crate) struct Documented {
     /// The documentation, a `///` line per line.
     pub doc: String,
-    /// The item, without its documentation.
-    pub item: T,
+    /// The item, without its documentation, built as a syntax tree (see [`tree`]).
+    pub item: syn::ImplItemFn,
 }
 
-impl<T: ToTokens> ToTokens for Documented<T> {
+impl ToTokens for Documented {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         tokens.extend(doc(&self.doc));
         self.item.to_tokens(tokens);
@@ -164,8 +164,8 @@ impl<T: ToTokens> ToTokens for Documented<T> {
 pub(crate) struct GatewayImpl {
     /// The block's documentation.
     pub doc: String,
-    /// The methods, in order, built as syntax trees (see [`tree`]).
-    pub methods: Vec<Documented<syn::ImplItemFn>>,
+    /// The methods, in order.
+    pub methods: Vec<Documented>,
 }
 
 impl ToTokens for GatewayImpl {
@@ -188,19 +188,13 @@ pub(crate) fn doc(text: &str) -> TokenStream {
 
 /// Doc attributes for `text`, one per line: inner ones (`//! line`) or outer ones (`/// line`).
 fn doc_attributes(text: &str, inner: bool) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        if inner {
-            quote!(#![doc = #line])
-        } else {
-            quote!(#[doc = #line])
-        }
-    });
-    quote!(#(#lines)*)
+    let style = if inner {
+        syn::AttrStyle::Inner(Default::default())
+    } else {
+        syn::AttrStyle::Outer
+    };
+    let attributes = tree::doc_attributes(text, style);
+    quote!(#(#attributes)*)
 }
 
 /// The first line of every file the generator writes into a crate's source or `OUT_DIR`.

@@ -372,18 +372,29 @@ pub fn public_in_parent() -> syn::Visibility {
     })
 }
 
-/// `#[doc = " line"]` for each line of `text`: the attributes [`super::doc`] makes.
+/// `#[doc = " line"]` for each line of `text`.
 pub fn doc(text: &str) -> Vec<Attribute> {
+    doc_attributes(text, syn::AttrStyle::Outer)
+}
+
+/// The value of the doc attribute of one line of documentation: the line after a space, as
+/// `///` and `//!` comments hold it, or nothing for an empty line.
+pub fn doc_line(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
+}
+
+/// A doc attribute of `style` (`#[doc = ..]` or `#![doc = ..]`) for each line of `text`.
+pub fn doc_attributes(text: &str, style: syn::AttrStyle) -> Vec<Attribute> {
     text.lines()
         .map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
+            let line = doc_line(line);
             Attribute {
                 pound_token: Default::default(),
-                style: syn::AttrStyle::Outer,
+                style,
                 bracket_token: Default::default(),
                 meta: syn::Meta::NameValue(syn::MetaNameValue {
                     path: path([&ident("doc")]),

@@ -46,7 +46,7 @@ pub fn wrapper_method(
     interface: &Interface,
     op: &Operation,
     types: &mut tree::Types,
-) -> Documented<syn::ImplItemFn> {
+) -> Documented {
     let id = type_ident(op);
     let output = rust_type(&op.returns, Paths::Generated);
     let generics = if wrapper_needs_lifetime(&op.params) {
